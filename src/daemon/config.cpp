@@ -1,5 +1,6 @@
 #include "rosenpass/daemon/config.h"
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <toml++/toml.h>
 #include <unistd.h>
@@ -7,8 +8,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace rosenpass::daemon {
 namespace {
@@ -310,18 +309,26 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
 }
 
 Result<Config> load_config_file(const std::string& path, const std::optional<std::string>& home) {
-  std::ifstream f(path, std::ios::binary);
-  std::string text;
-  if (f) {
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    text = ss.str();
-  }
-  if (!f || f.bad()) {
-    int err = errno;
+  auto os_error = [&](int err) {
     return Error{"could not read config file " + path,
                  {std::string(std::strerror(err)) + " (os error " + std::to_string(err) + ")"}};
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return os_error(errno);
+  std::string text;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;  // e.g. EISDIR for a directory
+      ::close(fd);
+      return os_error(err);
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
   }
+  ::close(fd);
   return parse_config(text, path, home);
 }
 

@@ -9,9 +9,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/random.h"
 #include "rosenpass/crypto/secure_memory.h"
-#include "rosenpass/daemon/base64.h"
 #include "rosenpass/daemon/debug_quote.h"
 
 namespace rosenpass::daemon {
@@ -147,7 +147,7 @@ Result<LoadedPsk> load_psk(const std::string& path) {
   LoadedPsk out;
   out.had_extra_whitespace =
       !(trailing.empty() || trailing == "\n" || trailing == "\r" || trailing == "\r\n");
-  if (!base64_decode_exact(text.substr(0, end), out.key.reveal_mut())) {
+  if (!crypto::base64_decode_into(text.substr(0, end), out.key.reveal_mut())) {
     return Error{"Could not decode base64 file " + debug_quote(path),
                  {"expected 44 characters of standard base64 encoding 32 bytes"}};
   }
@@ -191,7 +191,7 @@ Status write_file_atomic(const std::string& path, std::span<const uint8_t> bytes
 }
 
 Status write_key_out(const std::string& path, const crypto::Secret<32>& key) {
-  std::string text = base64_encode(key.reveal());
+  std::string text = crypto::base64_encode(key.reveal());
   Status s = write_file_atomic(
       path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), 0600);
   crypto::secure_zero(text.data(), text.size());

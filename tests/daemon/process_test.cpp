@@ -49,10 +49,10 @@ class Keys : public testing::Test {
   static std::string key(const std::string& name) { return *keys_ / name; }
 
   // The peer id printed for a peer: base64 of lhash("peer id", pk) under BLAKE2b.
-  static std::string peer_id(const std::string& pk_file) {
+  static std::string peer_id(const std::string& pk_file,
+                             crypto::HashChoice hash = crypto::HashChoice::kBlake2b) {
     std::string pk = read_text(key(pk_file));
-    auto id = crypto::keyed_hash(crypto::HashChoice::kBlake2b,
-                                 crypto::hash_domains(crypto::HashChoice::kBlake2b).peer_id,
+    auto id = crypto::keyed_hash(hash, crypto::hash_domains(hash).peer_id,
                                  std::span(reinterpret_cast<const uint8_t*>(pk.data()), pk.size()));
     return crypto::base64_encode(id);
   }
@@ -64,12 +64,12 @@ class Keys : public testing::Test {
 std::string toml_peer_config(const std::string& pk, const std::string& sk,
                              const std::string& listen, const std::string& peer_pk,
                              const std::string& endpoint, const std::string& key_out,
-                             const std::string& extra = "") {
+                             const std::string& extra = "", const std::string& peer_extra = "") {
   std::string t = "public_key = \"" + pk + "\"\nsecret_key = \"" + sk + "\"\nlisten = [" +
                   (listen.empty() ? "" : "\"" + listen + "\"") + "]\nverbosity = \"Verbose\"\n" +
                   extra + "\n[[peers]]\npublic_key = \"" + peer_pk + "\"\n";
   if (!endpoint.empty()) t += "endpoint = \"" + endpoint + "\"\n";
-  return t + "key_out = \"" + key_out + "\"\n";
+  return t + "key_out = \"" + key_out + "\"\n" + peer_extra;
 }
 
 TEST(RosenpassBinary, VersionHelpAndUsage) {
@@ -134,12 +134,13 @@ class Exchange : public Keys {
  protected:
   // Starts a daemon for `self` ("a" or "b") from a TOML config.
   Daemon start_config(const std::string& self, const std::string& other, const std::string& listen,
-                      const std::string& endpoint, const std::string& tag = "") {
+                      const std::string& endpoint, const std::string& tag = "",
+                      const std::string& peer_extra = "") {
     Daemon d;
     d.key_out = dir_ / (self + ".osk");
     std::string cfg = dir_ / (self + tag + ".toml");
     write_text(cfg, toml_peer_config(key(self + ".pk"), key(self + ".sk"), listen,
-                                     key(other + ".pk"), endpoint, d.key_out));
+                                     key(other + ".pk"), endpoint, d.key_out, "", peer_extra));
     d.proc = std::make_unique<Process>(std::vector<std::string>{"-v", "exchange-config", cfg},
                                        dir_ / (self + tag + ".out"), dir_ / (self + tag + ".err"));
     return d;
@@ -176,6 +177,29 @@ TEST_F(Exchange, ExchangeConfigOnIPv4) {
   EXPECT_EQ(mode_of(a.key_out), 0600u);
   EXPECT_EQ(a.proc->stop(SIGTERM), 0);
   EXPECT_EQ(b.proc->stop(SIGINT), 0);
+}
+
+TEST_F(Exchange, FixedProtocolVersions) {
+  for (std::string v : {"V02", "V03", "V02-pc"}) {
+    int pa = free_udp_port(), pb = free_udp_port();
+    std::string la = "127.0.0.1:" + std::to_string(pa), lb = "127.0.0.1:" + std::to_string(pb);
+    std::string pv = "protocol_version = \"" + v + "\"\n";
+    ::unlink((dir_ / "a.osk").c_str());
+    ::unlink((dir_ / "b.osk").c_str());
+    auto a = start_config("a", "b", la, lb, v, pv);
+    auto b = start_config("b", "a", lb, "", v, pv);
+    ASSERT_TRUE(exchanged(a, b)) << v << "\n" << a.proc->err() << "\n---\n" << b.proc->err();
+    // The printed id follows the peer's keyed hash: SHAKE256 for V03, BLAKE2b otherwise.
+    auto hash = v == "V03" ? crypto::HashChoice::kShake256 : crypto::HashChoice::kBlake2b;
+    EXPECT_NE(a.proc->out().find("output-key peer " + peer_id("b.pk", hash) + " "),
+              std::string::npos)
+        << v << ": " << a.proc->out();
+    EXPECT_NE(b.proc->out().find("output-key peer " + peer_id("a.pk", hash) + " "),
+              std::string::npos)
+        << v << ": " << b.proc->out();
+    EXPECT_EQ(a.proc->stop(), 0);
+    EXPECT_EQ(b.proc->stop(), 0);
+  }
 }
 
 TEST_F(Exchange, ExchangeGrammarOnIPv6) {

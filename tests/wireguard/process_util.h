@@ -2,6 +2,8 @@
 // the name we created, shell commands with captured output. Everything is time-bounded.
 #pragma once
 
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -150,6 +152,24 @@ inline ChildProcess start_wireguard_go(const NetNamespace& ns, const std::string
 
 inline bool have_program(const std::string& name) {
   return run_shell("command -v " + name + " >/dev/null") == 0;
+}
+
+}  // namespace rosenpass::test
+
+namespace rosenpass::test {
+
+// Runs `fn` in a forked child that has joined namespace `ns_name`; returns fn's result
+// (or -1 if the child could not join or crashed). Keeps the test process's namespace intact.
+inline int run_in_netns(const std::string& ns_name, const std::function<int()>& fn) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(("/var/run/netns/" + ns_name).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) ::_exit(255);
+    ::_exit(fn());
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) != 255 ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace rosenpass::test

@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages the build, the tests and the demo need (run as root).
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build pkg-config clang
+  build-essential cmake ninja-build pkg-config
+  clang libclang-rt-14-dev            # libFuzzer target
   libsodium-dev libssl-dev libtomlplusplus-dev libmnl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   valgrind                            # constant-time (ctgrind) tests

@@ -286,6 +286,16 @@ TEST_F(Exchange, PortInUseIsAnErrorAndWritesNothing) {
   EXPECT_EQ(a.proc->out(), "");
 }
 
+TEST_F(Exchange, BadWireGuardPeerKeyStopsStartup) {
+  write_text(dir_ / "c.toml",
+             toml_peer_config(key("a.pk"), key("a.sk"), "", key("b.pk"), "", dir_ / "out", "",
+                              "device = \"rpwg-none0\"\npeer = \"peer\"\n"));
+  auto r = run_rosenpass_bin(dir_, {"exchange-config", dir_ / "c.toml"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("Failed to parse peer id b64"), std::string::npos) << r.err;
+  EXPECT_FALSE(exists(dir_ / "out"));
+}
+
 TEST_F(Exchange, V023ConfigAndLegacySecretKeys) {
   // Secret keys in v0.2.x's 13568-byte s||g||alpha layout, and configs as v0.2.3 writes them.
   for (const char* n : {"a", "b"}) {

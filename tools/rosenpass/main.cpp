@@ -1,12 +1,16 @@
 // rosenpass: post-quantum key exchange beside WireGuard. All behaviour lives in rp_daemon;
-// this file only wires in key generation and the daemon.
+// this file only wires in key generation, the daemon and WireGuard PSK delivery.
 #include <string>
 #include <vector>
 
 #include "rosenpass/crypto/random.h"
 #include "rosenpass/daemon/app.h"
+#include "rosenpass/daemon/logging.h"
 #ifdef RP_HAVE_PROTOCOL
 #include "rosenpass/daemon/daemon.h"
+#endif
+#ifdef RP_HAVE_WIREGUARD
+#include "wireguard_delivery.h"
 #endif
 #include "rosenpass/kem/mceliece460896.h"
 
@@ -18,8 +22,23 @@ int main(int argc, char** argv) {
     kem::mceliece460896::keypair(pk, sk, crypto::system_random());
   };
 #ifdef RP_HAVE_PROTOCOL
-  services.run_daemon = [](daemon::Config&& cfg, const daemon::GlobalOptions&) {
+  services.run_daemon = [](daemon::Config&& cfg, const daemon::GlobalOptions& options) {
     daemon::DaemonHooks hooks;
+#ifdef RP_HAVE_WIREGUARD
+    bool wants_wireguard =
+        options.psk_broker_path || options.psk_broker_fd || options.psk_broker_spawn;
+    for (const auto& p : cfg.peers) wants_wireguard = wants_wireguard || p.wireguard.has_value();
+    if (wants_wireguard) {
+      auto delivery = tools::make_wireguard_delivery(options);
+      if (!delivery) {
+        daemon::log_error(delivery.error().chain());
+        return 1;
+      }
+      hooks.psk_delivery = std::move(*delivery);
+    }
+#else
+    (void)options;
+#endif
     return daemon::run_daemon(std::move(cfg), hooks);
   };
 #endif

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "rosenpass/crypto/base64.h"
@@ -160,7 +161,42 @@ FileProbe probe_file(const std::string& path) {
   return {S_ISREG(st.st_mode), st.st_size};
 }
 
-Status write_file_atomic(const std::string& path, std::span<const uint8_t> bytes, mode_t mode) {
+namespace {
+
+// In-place write for paths that are not regular files (a FIFO, /dev/stdout, a device):
+// renaming over those would replace the node itself.
+Status write_in_place(const std::string& path, std::span<const uint8_t> bytes) {
+  Fd f(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+  if (f.fd < 0) return file_error("Could not write file", path, errno);
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return file_error("Could not write file", path, errno);
+    done += static_cast<std::size_t>(n);
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status write_file_atomic(const std::string& given_path, std::span<const uint8_t> bytes,
+                         mode_t mode) {
+  std::string path = given_path;
+  struct stat existing {};
+  bool exists = ::stat(path.c_str(), &existing) == 0;
+  if (exists && !S_ISREG(existing.st_mode) && !S_ISDIR(existing.st_mode)) {
+    return write_in_place(path, bytes);
+  }
+  // A symlink keeps pointing where it did: the new file replaces its target.
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode) && exists) {
+    if (char* real = ::realpath(path.c_str(), nullptr)) {
+      path = real;
+      std::free(real);
+    }
+  }
+  exists = exists && S_ISREG(existing.st_mode);
   // The temporary name is unpredictable and created exclusively, so a planted symlink
   // cannot redirect the write.
   std::array<uint8_t, 8> rnd{};
@@ -170,13 +206,11 @@ Status write_file_atomic(const std::string& path, std::span<const uint8_t> bytes
     tmp += "0123456789abcdef"[b >> 4];
     tmp += "0123456789abcdef"[b & 15];
   }
-  struct stat existing {};
-  bool exists = ::stat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode);
   Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? 0600 : mode));
-  if (f.fd < 0) return file_error("Could not write file", path, errno);
+  if (f.fd < 0) return file_error("Could not write file", given_path, errno);
   auto fail = [&](int err) -> Status {
     ::unlink(tmp.c_str());
-    return file_error("Could not write file", path, err);
+    return file_error("Could not write file", given_path, err);
   };
   if (exists && ::fchmod(f.fd, existing.st_mode & 07777) != 0) return fail(errno);
   std::size_t done = 0;

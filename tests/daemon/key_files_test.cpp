@@ -1,7 +1,9 @@
 #include "rosenpass/daemon/key_files.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon_test_util.h"
 #include "rosenpass/crypto/base64.h"
@@ -98,6 +100,21 @@ TEST(KeyFiles, KeyOutIsAtomic0600Base64WithoutNewline) {
   EXPECT_EQ(test::mode_of(d / "out"), 0640u);
   // No temporary files are left behind.
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(d.path()), {}), 1);
+  // A symlink stays a symlink; its target gets the key.
+  ASSERT_EQ(::symlink((d / "out").c_str(), (d / "link").c_str()), 0);
+  ASSERT_TRUE(write_key_out(d / "link", key).ok());
+  EXPECT_TRUE(std::filesystem::is_symlink(d / "link"));
+  EXPECT_EQ(test::read_text(d / "out"), text);
+  // Special files are written in place, never replaced (e.g. key_out = "/dev/stdout").
+  ASSERT_EQ(::mkfifo((d / "fifo").c_str(), 0600), 0);
+  int reader = ::open((d / "fifo").c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_TRUE(write_key_out(d / "fifo", key).ok());
+  char buf[64] = {};
+  EXPECT_EQ(::read(reader, buf, sizeof buf), 44);
+  ::close(reader);
+  EXPECT_TRUE(std::filesystem::is_fifo(d / "fifo"));
+  std::filesystem::remove(d / "link");
+  std::filesystem::remove(d / "fifo");
   // A missing parent directory is an error, not a crash.
   EXPECT_FALSE(write_key_out(d / "no/such/dir", key).ok());
 }

@@ -93,6 +93,7 @@ class Daemon {
   const std::string& peer_id(PeerState& p);
   bool note_failure(const Error& e);  // false: give up
   Status run_poll();
+  void log_drop_counts() const;
 
   Config cfg_;
   const DaemonHooks& hooks_;
@@ -357,6 +358,28 @@ void Daemon::receive_from(std::size_t si) {
   }
 }
 
+void Daemon::log_drop_counts() const {
+  static constexpr std::pair<proto::DropReason, const char*> kReasons[] = {
+      {proto::DropReason::kBadLength, "bad length"},
+      {proto::DropReason::kUnknownType, "unknown type"},
+      {proto::DropReason::kBadMac, "bad mac"},
+      {proto::DropReason::kNoSuchSession, "no such session"},
+      {proto::DropReason::kCryptoFailure, "crypto failure"},
+      {proto::DropReason::kUnknownPeer, "unknown peer"},
+      {proto::DropReason::kWrongProfile, "wrong profile"},
+      {proto::DropReason::kReplay, "replay"},
+      {proto::DropReason::kUnderLoad, "under load"},
+      {proto::DropReason::kUnexpected, "unexpected"},
+  };
+  std::string text;
+  for (auto [reason, name] : kReasons) {
+    if (uint64_t n = server_->dropped(reason)) {
+      text += (text.empty() ? "" : ", ") + std::string(name) + ": " + std::to_string(n);
+    }
+  }
+  if (!text.empty()) log_debug("dropped datagrams: " + text);
+}
+
 int Daemon::loop() {
   if (auto st = run_poll(); !st && !note_failure(st.error())) return 1;
   std::array<epoll_event, 16> events;
@@ -377,6 +400,7 @@ int Daemon::loop() {
         if (::read(signal_fd_, &si, sizeof si) == sizeof si) {
           log_debug("Received operating system signal no " + std::to_string(si.ssi_signo) + ".");
           log_info("Received termination request; exiting.");
+          log_drop_counts();
           return 0;
         }
         continue;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -40,6 +41,19 @@ proto::WireProfile to_profile(ProtocolVersion v) {
   }
   return proto::WireProfile::kAuto;
 }
+
+constexpr std::array<std::pair<proto::DropReason, const char*>, 10> kDropReasons = {{
+    {proto::DropReason::kBadLength, "bad length"},
+    {proto::DropReason::kUnknownType, "unknown message type"},
+    {proto::DropReason::kBadMac, "bad mac"},
+    {proto::DropReason::kNoSuchSession, "no such session"},
+    {proto::DropReason::kCryptoFailure, "decryption failed"},
+    {proto::DropReason::kUnknownPeer, "unknown peer"},
+    {proto::DropReason::kWrongProfile, "wrong protocol version for this peer"},
+    {proto::DropReason::kReplay, "replayed message"},
+    {proto::DropReason::kUnderLoad, "under load, cookie required"},
+    {proto::DropReason::kUnexpected, "unexpected message"},
+}};
 
 // Runtime state of one configured peer.
 struct PeerState {
@@ -94,6 +108,11 @@ class Daemon {
   bool note_failure(const Error& e);  // false: give up
   Status run_poll();
   void log_drop_counts() const;
+  std::array<uint64_t, kDropReasons.size()> drop_counts() const {
+    std::array<uint64_t, kDropReasons.size()> out{};
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = server_->dropped(kDropReasons[k].first);
+    return out;
+  }
 
   Config cfg_;
   const DaemonHooks& hooks_;
@@ -338,7 +357,19 @@ void Daemon::receive_from(std::size_t si) {
     SocketAddress from;
     auto n = sockets_[si].receive(buf, from);
     if (!n) return;
+    const bool explain = cfg_.verbosity == Verbosity::kVerbose && log_enabled(LogLevel::kInfo);
+    std::array<uint64_t, kDropReasons.size()> before{};
+    if (explain) before = drop_counts();
     auto r = server_->handle(std::span(buf.data(), *n), sender_bytes(from), now());
+    if (explain) {
+      auto after = drop_counts();
+      for (std::size_t k = 0; k < after.size(); ++k) {
+        if (after[k] != before[k]) {
+          log_info("error processing incoming message from " + from.to_string() + ": " +
+                   kDropReasons[k].second);
+        }
+      }
+    }
     if (r.authenticated_peer) {
       if (PeerState* p = peer_for(*r.authenticated_peer)) {
         // Roaming: an authenticated message's source becomes the peer's endpoint.
@@ -359,20 +390,8 @@ void Daemon::receive_from(std::size_t si) {
 }
 
 void Daemon::log_drop_counts() const {
-  static constexpr std::pair<proto::DropReason, const char*> kReasons[] = {
-      {proto::DropReason::kBadLength, "bad length"},
-      {proto::DropReason::kUnknownType, "unknown type"},
-      {proto::DropReason::kBadMac, "bad mac"},
-      {proto::DropReason::kNoSuchSession, "no such session"},
-      {proto::DropReason::kCryptoFailure, "crypto failure"},
-      {proto::DropReason::kUnknownPeer, "unknown peer"},
-      {proto::DropReason::kWrongProfile, "wrong profile"},
-      {proto::DropReason::kReplay, "replay"},
-      {proto::DropReason::kUnderLoad, "under load"},
-      {proto::DropReason::kUnexpected, "unexpected"},
-  };
   std::string text;
-  for (auto [reason, name] : kReasons) {
+  for (auto [reason, name] : kDropReasons) {
     if (uint64_t n = server_->dropped(reason)) {
       text += (text.empty() ? "" : ", ") + std::string(name) + ": " + std::to_string(n);
     }

@@ -179,6 +179,38 @@ TEST_F(Exchange, ExchangeConfigOnIPv4) {
   EXPECT_EQ(b.proc->stop(SIGINT), 0);
 }
 
+TEST_F(Exchange, GarbageDatagramsAreDroppedAndExplainedWhenVerbose) {
+  int pa = free_udp_port(), pb = free_udp_port();
+  auto b = start_config("b", "a", "127.0.0.1:" + std::to_string(pb), "");
+  std::this_thread::sleep_for(300ms);  // let it bind
+  ASSERT_TRUE(b.proc->running()) << b.proc->err();
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(pb));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::vector<std::vector<uint8_t>> junk = {{},
+                                            {0x81},
+                                            std::vector<uint8_t>(1060, 0x81),
+                                            std::vector<uint8_t>(1092, 0x81),
+                                            std::vector<uint8_t>(176, 0x83),
+                                            std::vector<uint8_t>(9000, 0xff)};
+  for (int round = 0; round < 20; ++round) {
+    for (const auto& j : junk) {
+      ::sendto(fd, j.data(), j.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+    }
+  }
+  ::close(fd);
+  auto a =
+      start_config("a", "b", "127.0.0.1:" + std::to_string(pa), "127.0.0.1:" + std::to_string(pb));
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  EXPECT_NE(b.proc->err().find("error processing incoming message from 127.0.0.1:"),
+            std::string::npos)
+      << b.proc->err();
+  EXPECT_EQ(a.proc->stop(), 0);
+  EXPECT_EQ(b.proc->stop(), 0);
+}
+
 TEST_F(Exchange, FixedProtocolVersions) {
   for (std::string v : {"V02", "V03", "V02-pc"}) {
     int pa = free_udp_port(), pb = free_udp_port();

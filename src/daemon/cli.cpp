@@ -31,6 +31,8 @@ Options:
       --psk-broker-path <PATH> Deliver WireGuard PSKs through a broker on this unix socket
       --psk-broker-fd <FD>     Deliver WireGuard PSKs through this inherited broker connection
   -p, --psk-broker-spawn       Spawn rosenpass-wireguard-broker-socket-handler as PSK broker
+      --generate-manpage <DIR>  Write man pages into DIR
+      --print-completions <SHELL>  Print a completion script (bash, elvish, fish, powershell, zsh)
   -h, --help                   Print help
   -V, --version                Print version
 

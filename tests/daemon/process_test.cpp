@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdio>
 #include <functional>
 #include <memory>
 
@@ -83,6 +84,53 @@ TEST(RosenpassBinary, VersionHelpAndUsage) {
   EXPECT_EQ(none.out, "");
   EXPECT_EQ(run_rosenpass_bin(d, {"exchange-config", "x", "-v"}).code, 2);
   EXPECT_EQ(run_rosenpass_bin(d, {"-v"}).code, 0);
+}
+
+// Renders a man page as `man` shows it (roff escapes such as \- removed when man is absent).
+std::string render_man(const std::string& path) {
+  std::string cmd = "MANWIDTH=200 man -l '" + path + "' 2>/dev/null";
+  std::string out;
+  if (FILE* f = ::popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+    ::pclose(f);
+  }
+  if (!out.empty()) return out;
+  out = read_text(path);
+  for (std::size_t p; (p = out.find("\\-")) != std::string::npos;) out.replace(p, 2, "-");
+  return out;
+}
+
+TEST(RosenpassBinary, ManPagesAndCompletions) {
+  ScratchDir d;
+  auto r = run_rosenpass_bin(d, {"--generate-manpage", d / "man", "validate"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* page : {"rosenpass", "rosenpass-exchange", "rosenpass-exchange-config",
+                           "rosenpass-gen-config", "rosenpass-gen-keys", "rosenpass-validate"}) {
+    std::string text = render_man(d / ("man/" + std::string(page) + ".1"));
+    for (const char* section : {"NAME", "SYNOPSIS", "OPTIONS"}) {
+      EXPECT_NE(text.find(section), std::string::npos) << page << " lacks " << section;
+    }
+    if (std::string(page) != "rosenpass") {
+      EXPECT_NE(text.find("DESCRIPTION"), std::string::npos) << page;
+    }
+  }
+  EXPECT_FALSE(exists(d / "man/rosenpass-keygen.1"));
+  std::string top = render_man(d / "man/rosenpass.1");
+  for (const char* s : {"EXIT STATUS", "SEE ALSO", "STANDARDS", "AUTHORS", "BUGS", "[--log-level]",
+                        "rosenpass-exchange-config(1)",
+                        "Start Rosenpass key exchanges based on a configuration file",
+                        "https://rosenpass.eu/whitepaper.pdf"}) {
+    EXPECT_NE(top.find(s), std::string::npos) << s;
+  }
+  std::string ex = render_man(d / "man/rosenpass-exchange.1");
+  EXPECT_NE(ex.find("[-c|--config-file]"), std::string::npos);
+  EXPECT_NE(ex.find("PSK := preshared-key"), std::string::npos);
+  auto bash = run_rosenpass_bin(d, {"--print-completions", "bash", "--generate-manpage", d / "x"});
+  EXPECT_EQ(bash.code, 0);
+  EXPECT_NE(bash.out.find("complete -F _rosenpass rosenpass"), std::string::npos);
+  EXPECT_FALSE(exists(d / "x"));  // only the completion script is printed
+  EXPECT_EQ(run_rosenpass_bin(d, {"--print-completions", "tcsh"}).code, 2);
 }
 
 TEST_F(Keys, BadInputsGiveTheDocumentedMessageAndTouchNoKeyFile) {

@@ -12,7 +12,9 @@ static_assert(std::endian::native == std::endian::little,
 
 namespace {
 
-uint8_t* state_bytes(std::array<uint64_t, 25>& s) { return reinterpret_cast<uint8_t*>(s.data()); }
+uint8_t* state_bytes(std::array<uint64_t, 25>& s) {
+  return reinterpret_cast<uint8_t*>(s.data());
+}
 
 // XORs one full block into the state, a lane at a time (the hot loop of long inputs).
 template <std::size_t Rate>

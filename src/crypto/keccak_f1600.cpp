@@ -7,26 +7,31 @@
 
 namespace rosenpass::crypto {
 namespace {
-inline uint64_t rotl(uint64_t v, int n) { return std::rotl(v, n); }
+inline uint64_t rotl(uint64_t v, int n) {
+  return std::rotl(v, n);
+}
 }  // namespace
 
 // Generated: two Keccak-f[1600] rounds, a -> e -> a, unrolled (lanes named <x><y>).
 // Round constants and rotation offsets computed from FIPS 202 section 3.2.
 static constexpr uint64_t kRoundConstants[24] = {
-    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL,
-    0x8000000080008000ULL, 0x000000000000808bULL, 0x0000000080000001ULL,
-    0x8000000080008081ULL, 0x8000000000008009ULL, 0x000000000000008aULL,
-    0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
-    0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL,
-    0x8000000000008003ULL, 0x8000000000008002ULL, 0x8000000000000080ULL,
-    0x000000000000800aULL, 0x800000008000000aULL, 0x8000000080008081ULL,
-    0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
+    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
+    0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
+    0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
+    0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
+    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
+    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
-void keccak_f1600(std::array<uint64_t, 25>& s) noexcept {
+namespace {
+__attribute__((always_inline)) inline void permute(std::array<uint64_t, 25>& s) {
   // Lanes live in locals so the compiler keeps them in registers across the rounds.
-  uint64_t a00 = s[0], a10 = s[1], a20 = s[2], a30 = s[3], a40 = s[4], a01 = s[5], a11 = s[6], a21 = s[7], a31 = s[8], a41 = s[9], a02 = s[10], a12 = s[11], a22 = s[12], a32 = s[13], a42 = s[14], a03 = s[15], a13 = s[16], a23 = s[17], a33 = s[18], a43 = s[19], a04 = s[20], a14 = s[21], a24 = s[22], a34 = s[23], a44 = s[24];
-  uint64_t e00, e10, e20, e30, e40, e01, e11, e21, e31, e41, e02, e12, e22, e32, e42, e03, e13, e23, e33, e43, e04, e14, e24, e34, e44;
+  uint64_t a00 = s[0], a10 = s[1], a20 = s[2], a30 = s[3], a40 = s[4], a01 = s[5], a11 = s[6],
+           a21 = s[7], a31 = s[8], a41 = s[9], a02 = s[10], a12 = s[11], a22 = s[12], a32 = s[13],
+           a42 = s[14], a03 = s[15], a13 = s[16], a23 = s[17], a33 = s[18], a43 = s[19],
+           a04 = s[20], a14 = s[21], a24 = s[22], a34 = s[23], a44 = s[24];
+  uint64_t e00, e10, e20, e30, e40, e01, e11, e21, e31, e41, e02, e12, e22, e32, e42, e03, e13, e23,
+      e33, e43, e04, e14, e24, e34, e44;
   uint64_t c0, c1, c2, c3, c4, d0, d1, d2, d3, d4, b0, b1, b2, b3, b4;
   for (int i = 0; i < 24; i += 2) {
     c0 = a00 ^ a01 ^ a02 ^ a03 ^ a04;
@@ -175,6 +180,36 @@ void keccak_f1600(std::array<uint64_t, 25>& s) noexcept {
   s[22] = a24;
   s[23] = a34;
   s[24] = a44;
+}
+
+void permute_portable(std::array<uint64_t, 25>& s) {
+  permute(s);
+}
+
+// On x86-64 a second copy uses BMI1/BMI2 (andn, rorx), picked once at start-up: it is
+// what lets portable C++ keep pace with OpenSSL's assembly on 512 KiB public keys.
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("bmi,bmi2"))) void permute_bmi(std::array<uint64_t, 25>& s) {
+  permute(s);
+}
+
+using Permutation = void (*)(std::array<uint64_t, 25>&);
+
+Permutation pick_best() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") ? permute_bmi
+                                                                         : permute_portable;
+}
+#else
+Permutation pick_best() {
+  return permute_portable;
+}
+#endif
+}  // namespace
+
+void keccak_f1600(std::array<uint64_t, 25>& s) noexcept {
+  static const Permutation best = pick_best();  // safe even from other static initialisers
+  best(s);
 }
 
 }  // namespace rosenpass::crypto

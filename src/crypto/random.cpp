@@ -2,13 +2,12 @@
 
 #include <sodium.h>
 
-#include <stdexcept>
+#include "sodium_init.h"
 
 namespace rosenpass::crypto {
 
 void SystemRandom::fill(std::span<uint8_t> out) {
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) throw std::runtime_error("libsodium failed to initialise");
+  ensure_sodium();
   randombytes_buf(out.data(), out.size());
 }
 

@@ -10,6 +10,8 @@
 #include <new>
 #include <vector>
 
+#include "sodium_init.h"
+
 namespace rosenpass::crypto {
 namespace {
 
@@ -46,13 +48,14 @@ class SlabAllocator {
 
  private:
   void refill(std::size_t idx) {
-    void* slab = mmap(nullptr, kSlabSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                      -1, 0);
+    void* slab =
+        mmap(nullptr, kSlabSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (slab == MAP_FAILED) throw std::bad_alloc();
     if (mlock(slab, kSlabSize) != 0 && !warned_) {
       warned_ = true;
-      std::fputs("warning: could not lock secret memory (RLIMIT_MEMLOCK?); secrets may be swapped\n",
-                 stderr);
+      std::fputs(
+          "warning: could not lock secret memory (RLIMIT_MEMLOCK?); secrets may be swapped\n",
+          stderr);
     }
 #ifdef MADV_DONTDUMP
     madvise(slab, kSlabSize, MADV_DONTDUMP);
@@ -79,7 +82,7 @@ SlabAllocator& slabs() {
 void* secure_alloc(std::size_t size) {
   if (size <= kMaxClass) return slabs().allocate(size);
   // Large secrets (a McEliece secret key) are rare: libsodium's guarded, locked allocation.
-  if (sodium_init() < 0) throw std::bad_alloc();
+  ensure_sodium();
   void* p = sodium_malloc(size);
   if (!p) throw std::bad_alloc();
   sodium_memzero(p, size);
@@ -95,6 +98,8 @@ void secure_free(void* p, std::size_t size) noexcept {
   }
 }
 
-void secure_zero(void* p, std::size_t size) noexcept { sodium_memzero(p, size); }
+void secure_zero(void* p, std::size_t size) noexcept {
+  sodium_memzero(p, size);
+}
 
 }  // namespace rosenpass::crypto

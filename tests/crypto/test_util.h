@@ -30,7 +30,9 @@ inline std::vector<uint8_t> unhex(const std::string& s) {
   return out;
 }
 
-inline std::filesystem::path shared_dir() { return RP_SHARED_DIR; }
+inline std::filesystem::path shared_dir() {
+  return RP_SHARED_DIR;
+}
 
 inline std::vector<uint8_t> read_file(const std::filesystem::path& p) {
   std::ifstream f(p, std::ios::binary);

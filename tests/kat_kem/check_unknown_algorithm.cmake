@@ -1,0 +1,11 @@
+execute_process(COMMAND ${KAT_KEM} No-Such-KEM OUTPUT_VARIABLE out ERROR_VARIABLE err
+                RESULT_VARIABLE rc)
+if(NOT rc EQUAL 2)
+  message(FATAL_ERROR "kat-kem No-Such-KEM exited with '${rc}', expected 2")
+endif()
+if(NOT out STREQUAL "")
+  message(FATAL_ERROR "kat-kem No-Such-KEM printed to stdout: ${out}")
+endif()
+if(NOT err MATCHES "unknown algorithm")
+  message(FATAL_ERROR "kat-kem No-Such-KEM: no clear message on stderr: ${err}")
+endif()

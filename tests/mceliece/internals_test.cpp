@@ -1,0 +1,89 @@
+// The building blocks on their own: field arithmetic, the sorting network, control bits.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include "control_bits.h"
+#include "ct_sort.h"
+#include "gf.h"
+
+namespace {
+
+using namespace rosenpass::kem::mceliece460896::detail;
+
+// Schoolbook reference: carry-less product reduced bit by bit.
+Gf slow_mul(Gf a, Gf b) {
+  uint32_t p = 0;
+  for (int i = 0; i < 13; ++i)
+    if ((b >> i) & 1) p ^= uint32_t{a} << i;
+  for (int bit = 24; bit >= 13; --bit)
+    if ((p >> bit) & 1) p ^= (0x201bu) << (bit - 13);  // z^13 + z^4 + z^3 + z + 1
+  return static_cast<Gf>(p);
+}
+
+TEST(McElieceGf, MultiplicationMatchesSchoolbook) {
+  std::mt19937 gen(1);
+  for (int i = 0; i < 20000; ++i) {
+    const Gf a = gen() & kGfMask, b = gen() & kGfMask;
+    ASSERT_EQ(gf_mul(a, b), slow_mul(a, b)) << a << " * " << b;
+  }
+}
+
+TEST(McElieceGf, InverseOfEveryNonzeroElement) {
+  EXPECT_EQ(gf_inv(0), 0);
+  for (int a = 1; a < kFieldSize; ++a) ASSERT_EQ(gf_mul(static_cast<Gf>(a), gf_inv(a)), 1) << a;
+}
+
+TEST(McElieceGf, ZeroMaskAndBitReversal) {
+  EXPECT_EQ(gf_is_zero_mask(0), 0xffff);
+  for (int a = 1; a < kFieldSize; ++a) ASSERT_EQ(gf_is_zero_mask(static_cast<Gf>(a)), 0);
+  EXPECT_EQ(bitrev13(1), 1 << 12);
+  EXPECT_EQ(bitrev13(0x1000), 1);
+  for (int a = 0; a < kFieldSize; ++a) ASSERT_EQ(bitrev13(bitrev13(static_cast<Gf>(a))), a);
+}
+
+TEST(McElieceSort, SortsLikeStdSort) {
+  std::mt19937_64 gen(2);
+  for (std::size_t n : {1u, 2u, 8u, 64u, 8192u}) {
+    std::vector<uint64_t> a(n);
+    for (auto& x : a) x = gen() >> (n == 64 ? 60 : 0);  // with many duplicates once
+    auto expected = a;
+    std::sort(expected.begin(), expected.end());
+    ct_sort(std::span<uint64_t>(a));
+    EXPECT_EQ(a, expected) << n;
+    std::vector<uint32_t> b(n);
+    for (auto& x : b) x = static_cast<uint32_t>(gen());
+    auto expected32 = b;
+    std::sort(expected32.begin(), expected32.end());
+    ct_sort(std::span<uint32_t>(b));
+    EXPECT_EQ(b, expected32) << n;
+  }
+}
+
+// The network built from control bits must realise the permutation it was built for.
+void expect_network_realises(const std::vector<uint16_t>& pi) {
+  std::vector<uint8_t> bits(kControlBytes);
+  control_bits_from_permutation(std::span<uint8_t, kControlBytes>(bits.data(), kControlBytes),
+                                std::span<const uint16_t, kFieldSize>(pi.data(), kFieldSize));
+  std::vector<uint16_t> values(kFieldSize);
+  std::iota(values.begin(), values.end(), uint16_t{0});
+  apply_benes(std::span<uint16_t, kFieldSize>(values.data(), kFieldSize),
+              std::span<const uint8_t, kControlBytes>(bits.data(), kControlBytes));
+  EXPECT_EQ(values, pi);
+}
+
+TEST(McElieceControlBits, IdentityAndRandomPermutations) {
+  std::vector<uint16_t> pi(kFieldSize);
+  std::iota(pi.begin(), pi.end(), uint16_t{0});
+  expect_network_realises(pi);
+  std::reverse(pi.begin(), pi.end());
+  expect_network_realises(pi);
+  std::mt19937 gen(3);
+  std::shuffle(pi.begin(), pi.end(), gen);
+  expect_network_realises(pi);
+}
+
+}  // namespace

@@ -1,0 +1,164 @@
+// Round trips, implicit rejection and secret-key layouts of both wire variants, with the
+// recorded static keys (no key generation: it is slow under sanitizers).
+#include <gtest/gtest.h>
+
+#include "mceliece_util.h"
+
+namespace {
+
+using namespace rosenpass::test;
+namespace mce = rosenpass::kem::mceliece460896;
+
+constexpr std::size_t kRejectOffset = 13032;  // s in delta||c||g||alpha||s
+
+std::span<const uint8_t> rejection_string(const mce::SecretKey& sk) {
+  return sk.reveal().subspan(kRejectOffset, 576);
+}
+
+std::string decaps_hex(const mce::SecretKey& sk, const mce::Ciphertext& ct) {
+  mce::SharedKey ss;
+  mce::decaps(ss, ct, sk);
+  return hex(ss.reveal());
+}
+
+std::string decaps_hex(const mce::SecretKey& sk, const mce::ConfirmedCiphertext& ct) {
+  mce::SharedKey ss;
+  mce::decaps_confirmed(ss, ct, sk);
+  return hex(ss.reveal());
+}
+
+class McElieceKem : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    pk_ = recorded_pk("peer_b_pk.bin").release();
+    sk_ = new mce::SecretKey(recorded_sk("peer_b_sk.bin"));
+  }
+  static void TearDownTestSuite() {
+    delete pk_;
+    delete sk_;
+  }
+  static mce::PublicKey* pk_;
+  static mce::SecretKey* sk_;
+};
+mce::PublicKey* McElieceKem::pk_ = nullptr;
+mce::SecretKey* McElieceKem::sk_ = nullptr;
+
+TEST_F(McElieceKem, RoundTripCurrentVariant) {
+  SeededRandom rng("round trip 156");
+  for (int i = 0; i < 4; ++i) {
+    mce::Ciphertext ct;
+    mce::SharedKey ss;
+    mce::encaps(ct, ss, *pk_, rng);
+    EXPECT_EQ(decaps_hex(*sk_, ct), hex(ss.reveal()));
+  }
+}
+
+TEST_F(McElieceKem, RoundTripConfirmedVariant) {
+  SeededRandom rng("round trip 188");
+  for (int i = 0; i < 4; ++i) {
+    mce::ConfirmedCiphertext ct;
+    mce::SharedKey ss;
+    mce::encaps_confirmed(ct, ss, *pk_, rng);
+    EXPECT_EQ(decaps_hex(*sk_, ct), hex(ss.reveal()));
+  }
+}
+
+TEST_F(McElieceKem, VariantsShareSyndromeAndDifferInKey) {
+  // Same randomness -> same error vector -> same C0; keys differ (C1 is hashed too).
+  SeededRandom a("same e"), b("same e");
+  mce::Ciphertext ct;
+  mce::ConfirmedCiphertext cct;
+  mce::SharedKey ss, css;
+  mce::encaps(ct, ss, *pk_, a);
+  mce::encaps_confirmed(cct, css, *pk_, b);
+  EXPECT_TRUE(std::equal(ct.begin(), ct.end(), cct.begin()));
+  EXPECT_NE(hex(ss.reveal()), hex(css.reveal()));
+}
+
+TEST_F(McElieceKem, ModifiedCiphertextGivesImplicitRejectionKey) {
+  SeededRandom rng("reject 156");
+  mce::Ciphertext ct;
+  mce::SharedKey ss;
+  mce::encaps(ct, ss, *pk_, rng);
+  for (std::size_t at : {std::size_t{0}, std::size_t{77}, std::size_t{155}}) {
+    mce::Ciphertext bad = ct;
+    bad[at] ^= 0x10;
+    const auto expected = openssl_shake256_32(
+        {std::array<uint8_t, 1>{0}, rejection_string(*sk_), std::span<const uint8_t>(bad)});
+    EXPECT_EQ(decaps_hex(*sk_, bad), hex(expected)) << "byte " << at;
+  }
+  mce::Ciphertext zero{};
+  EXPECT_EQ(decaps_hex(*sk_, zero),
+            hex(openssl_shake256_32({std::array<uint8_t, 1>{0}, rejection_string(*sk_),
+                                     std::span<const uint8_t>(zero)})));
+}
+
+TEST_F(McElieceKem, ModifiedConfirmedCiphertextGivesImplicitRejectionKey) {
+  SeededRandom rng("reject 188");
+  mce::ConfirmedCiphertext ct;
+  mce::SharedKey ss;
+  mce::encaps_confirmed(ct, ss, *pk_, rng);
+  // 3 flips the syndrome C0 (decoding fails); 170 and 187 flip the confirmation C1 only
+  // (decoding succeeds, the confirmation check fails).
+  for (std::size_t at : {std::size_t{3}, std::size_t{170}, std::size_t{187}}) {
+    mce::ConfirmedCiphertext bad = ct;
+    bad[at] ^= 0x01;
+    const auto expected = openssl_shake256_32(
+        {std::array<uint8_t, 1>{0}, rejection_string(*sk_), std::span<const uint8_t>(bad)});
+    EXPECT_EQ(decaps_hex(*sk_, bad), hex(expected)) << "byte " << at;
+  }
+}
+
+TEST_F(McElieceKem, ValidKeyIsHashOfErrorVectorNotRejection) {
+  // A genuine ciphertext must not decapsulate to the rejection value.
+  SeededRandom rng("not rejected");
+  mce::Ciphertext ct;
+  mce::SharedKey ss;
+  mce::encaps(ct, ss, *pk_, rng);
+  const auto rejection = openssl_shake256_32(
+      {std::array<uint8_t, 1>{0}, rejection_string(*sk_), std::span<const uint8_t>(ct)});
+  EXPECT_NE(hex(ss.reveal()), hex(rejection));
+}
+
+TEST_F(McElieceKem, LegacyLayoutRoundTripDecapsulatesIdentically) {
+  const auto legacy = mce::to_legacy_layout(*sk_);
+  const auto bytes = vector_file("peer_b_sk.bin");
+  // s || g || alpha, per spec/protocol.md section 15.3
+  std::vector<uint8_t> expected(bytes.begin() + 13032, bytes.end());
+  expected.insert(expected.end(), bytes.begin() + 40, bytes.begin() + 13032);
+  EXPECT_EQ(hex(legacy.reveal()), hex(expected));
+
+  auto reloaded = mce::secret_key_from_bytes(legacy.reveal());
+  ASSERT_TRUE(reloaded.has_value());
+  // delta is lost (zeros); everything decapsulation reads is identical.
+  EXPECT_EQ(hex(reloaded->reveal().subspan(32)), hex(sk_->reveal().subspan(32)));
+  EXPECT_EQ(hex(reloaded->reveal().first(32)), std::string(64, '0'));
+
+  SeededRandom rng("legacy");
+  mce::ConfirmedCiphertext cct;
+  mce::Ciphertext ct;
+  mce::SharedKey ss;
+  mce::encaps_confirmed(cct, ss, *pk_, rng);
+  EXPECT_EQ(decaps_hex(*reloaded, cct), hex(ss.reveal()));
+  mce::encaps(ct, ss, *pk_, rng);
+  EXPECT_EQ(decaps_hex(*reloaded, ct), hex(ss.reveal()));
+  ct[1] ^= 1;
+  EXPECT_EQ(decaps_hex(*reloaded, ct), decaps_hex(*sk_, ct));
+}
+
+TEST(McElieceSecretKey, OtherSizesAreRejected) {
+  for (std::size_t size : {0, 1, 32, 13567, 13569, 13607, 13609, 524160}) {
+    std::vector<uint8_t> bytes(size, 0x5a);
+    EXPECT_FALSE(mce::secret_key_from_bytes(bytes).has_value()) << size;
+  }
+  EXPECT_TRUE(mce::secret_key_from_bytes(std::vector<uint8_t>(13608)).has_value());
+  EXPECT_TRUE(mce::secret_key_from_bytes(std::vector<uint8_t>(13568)).has_value());
+}
+
+TEST(McElieceSecretKey, LegacyKeyGetsNonFPivotField) {
+  auto sk = mce::secret_key_from_bytes(std::vector<uint8_t>(13568, 0x33));
+  ASSERT_TRUE(sk.has_value());
+  EXPECT_EQ(hex(sk->reveal().subspan(32, 8)), "ffffffff00000000");
+}
+
+}  // namespace

@@ -1,0 +1,10 @@
+# cmake -DKAT_KEM=path -DALGORITHM=name -DEXPECTED_SHA256=hex -P check_kat.cmake
+execute_process(COMMAND ${KAT_KEM} ${ALGORITHM} OUTPUT_VARIABLE text RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "kat-kem ${ALGORITHM} exited with ${rc}")
+endif()
+string(SHA256 actual "${text}")
+if(NOT actual STREQUAL EXPECTED_SHA256)
+  message(FATAL_ERROR "kat-kem ${ALGORITHM}: sha256 ${actual}, expected ${EXPECTED_SHA256}")
+endif()
+message(STATUS "kat-kem ${ALGORITHM}: sha256 ${actual} as published")

@@ -5,6 +5,11 @@
 namespace rosenpass::protocol {
 namespace {
 constexpr std::array<uint8_t, crypto::kAeadNonceSize> kZeroNonce{};
+thread_local const ChainingKeyTrace* g_trace = nullptr;
+}  // namespace
+
+void set_chaining_key_trace(const ChainingKeyTrace* trace) {
+  g_trace = trace;
 }
 
 ChainingKey::ChainingKey(HashChoice choice, std::span<const uint8_t, 32> start)
@@ -22,6 +27,7 @@ void ChainingKey::mix(std::span<const uint8_t> data) {
   crypto::KeyedHash h(choice_, inner.reveal());
   h.update(data);
   h.finish(ck_.reveal_mut());
+  if (g_trace) (*g_trace)(ck_.reveal());
 }
 
 void ChainingKey::encrypt_and_mix(std::span<uint8_t> out, std::span<const uint8_t> plaintext) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 
 #include "rosenpass/crypto/hash_domains.h"
@@ -13,6 +14,11 @@ namespace rosenpass::protocol {
 using crypto::HashChoice;
 using crypto::HashValue;
 using Key32 = crypto::Secret<32>;
+
+// Test hook for the recorded-vector replay: sees every chaining-key value after a mix, on the
+// calling thread only. Null (the default) disables it.
+using ChainingKeyTrace = std::function<void(std::span<const uint8_t, 32>)>;
+void set_chaining_key_trace(const ChainingKeyTrace* trace);
 
 class ChainingKey {
  public:

@@ -282,6 +282,24 @@ TEST_F(Exchange, FixedProtocolVersions) {
   }
 }
 
+TEST_F(Exchange, AutoResponderAnswersEachFixedInitiator) {
+  for (std::string v : {"V03", "V02-pc"}) {
+    int pa = free_udp_port(), pb = free_udp_port();
+    std::string la = "127.0.0.1:" + std::to_string(pa), lb = "127.0.0.1:" + std::to_string(pb);
+    ::unlink((dir_ / "a.osk").c_str());
+    ::unlink((dir_ / "b.osk").c_str());
+    auto a = start_config("a", "b", la, lb, v, "protocol_version = \"" + v + "\"\n");
+    auto b = start_config("b", "a", lb, "", v);  // auto, responder only
+    ASSERT_TRUE(exchanged(a, b)) << v << "\n" << a.proc->err() << "\n---\n" << b.proc->err();
+    auto hash = v == "V03" ? crypto::HashChoice::kShake256 : crypto::HashChoice::kBlake2b;
+    EXPECT_NE(b.proc->out().find("output-key peer " + peer_id("a.pk", hash) + " "),
+              std::string::npos)
+        << v << ": " << b.proc->out();
+    EXPECT_EQ(a.proc->stop(), 0);
+    EXPECT_EQ(b.proc->stop(), 0);
+  }
+}
+
 TEST_F(Exchange, ExchangeGrammarOnIPv6) {
   int pa = free_udp_port(AF_INET6), pb = free_udp_port(AF_INET6);
   Daemon a, b;

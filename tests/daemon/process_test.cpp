@@ -300,6 +300,33 @@ TEST_F(Exchange, AutoResponderAnswersEachFixedInitiator) {
   }
 }
 
+TEST_F(Exchange, ClientModeWithoutListenAndSeveralListenAddresses) {
+  // b listens on 127.0.0.1 and ::1 with one port; a has no `listen` (a kernel-chosen
+  // dual-stack port) and reaches b through a host name that resolves to both.
+  for (std::string host : {"localhost", "127.0.0.1", "[::1]"}) {
+    int pb = free_udp_port();
+    ::unlink((dir_ / "a.osk").c_str());
+    ::unlink((dir_ / "b.osk").c_str());
+    Daemon a, b;
+    a.key_out = dir_ / "a.osk";
+    b.key_out = dir_ / "b.osk";
+    b.proc = std::make_unique<Process>(
+        std::vector<std::string>{"exchange", "secret-key", key("b.sk"), "public-key", key("b.pk"),
+                                 "listen", "127.0.0.1:" + std::to_string(pb), "listen",
+                                 "[::1]:" + std::to_string(pb), "peer", "public-key", key("a.pk"),
+                                 "outfile", b.key_out},
+        dir_ / "b.out", dir_ / "b.err");
+    a.proc = std::make_unique<Process>(
+        std::vector<std::string>{"exchange", "secret-key", key("a.sk"), "public-key", key("a.pk"),
+                                 "peer", "public-key", key("b.pk"), "endpoint",
+                                 host + ":" + std::to_string(pb), "outfile", a.key_out},
+        dir_ / "a.out", dir_ / "a.err");
+    ASSERT_TRUE(exchanged(a, b)) << host << "\n" << a.proc->err() << "\n---\n" << b.proc->err();
+    EXPECT_EQ(a.proc->stop(), 0);
+    EXPECT_EQ(b.proc->stop(), 0);
+  }
+}
+
 TEST_F(Exchange, ExchangeGrammarOnIPv6) {
   int pa = free_udp_port(AF_INET6), pb = free_udp_port(AF_INET6);
   Daemon a, b;

@@ -151,7 +151,13 @@ Status Daemon::start() {
   sc.secret_key = std::move(sk->key);
   server_ = std::make_unique<proto::Server>(std::move(sc));
   // 5./6. WireGuard hand-off and peers.
+  const auto t_peers = Clock::now();
   if (auto st = add_peers(); !st) return st;
+  log_debug(
+      "added " + std::to_string(peers_.size()) + " peers in " +
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t_peers).count()) +
+      " ms");
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) return make_error("epoll_create1 failed");
   epoll_event ev{};

@@ -226,7 +226,7 @@ void BM_DaemonWithManyPeers(benchmark::State& state) {
         std::chrono::duration<double, std::milli>(Clock::now() - t_spawn).count();
 
     // Every other peer handshakes now, at most `window` at a time (RP_BENCH_WINDOW, default
-    // 8), so the figure is the daemon's throughput rather than the retransmission schedule
+    // 4), so the figure is the daemon's throughput rather than the retransmission schedule
     // of a burst that overflows its socket buffer.
     const std::size_t window = std::stoul(env_or("RP_BENCH_WINDOW", "4"));
     const double cpu_before = cpu_seconds(pid);

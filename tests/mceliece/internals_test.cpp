@@ -8,6 +8,7 @@
 
 #include "control_bits.h"
 #include "ct_sort.h"
+#include "fft.h"
 #include "gf.h"
 
 namespace {
@@ -84,6 +85,54 @@ TEST(McElieceControlBits, IdentityAndRandomPermutations) {
   std::mt19937 gen(3);
   std::shuffle(pi.begin(), pi.end(), gen);
   expect_network_realises(pi);
+}
+
+}  // namespace
+
+namespace {
+
+Gf lane(const Bits13& a, int l) {
+  Gf r = 0;
+  for (int b = 0; b < kM; ++b) r |= static_cast<Gf>(((a.plane[b] >> l) & 1) << b);
+  return r;
+}
+
+TEST(McElieceFft, EvaluatesLikeHorner) {
+  std::mt19937 gen(4);
+  for (int trial = 0; trial < 3; ++trial) {
+    std::array<Gf, 128> f{};
+    for (auto& c : f) c = gen() & kGfMask;
+    FieldValues values;
+    fft_evaluate(values, f);
+    for (int k = 0; k < kFieldSize; ++k) {
+      const Gf x = bitrev13(static_cast<Gf>(k));
+      Gf expected = 0;
+      for (int i = 127; i >= 0; --i) expected = gf_mul(expected, x) ^ f[i];
+      ASSERT_EQ(lane(values[k / 64], k % 64), expected) << "k = " << k;
+    }
+  }
+}
+
+TEST(McElieceFft, PowerSumsLikeDirectSums) {
+  std::mt19937 gen(5);
+  FieldValues values;
+  std::vector<Gf> r(kFieldSize);
+  for (int k = 0; k < kFieldSize; ++k) r[k] = (gen() % 3 == 0) ? (gen() & kGfMask) : 0;
+  for (auto& g : values) g = Bits13{};
+  for (int k = 0; k < kFieldSize; ++k)
+    for (int b = 0; b < kM; ++b)
+      values[k / 64].plane[b] |= static_cast<uint64_t>((r[k] >> b) & 1) << (k % 64);
+  std::array<Gf, 256> s;
+  fft_power_sums(s, values);
+  for (int j : {0, 1, 2, 77, 191, 255}) {
+    Gf expected = 0;
+    for (int k = 0; k < kFieldSize; ++k) {
+      Gf p = r[k];
+      for (int e = 0; e < j; ++e) p = gf_mul(p, bitrev13(static_cast<Gf>(k)));
+      expected ^= p;
+    }
+    EXPECT_EQ(s[j], expected) << "j = " << j;
+  }
 }
 
 }  // namespace

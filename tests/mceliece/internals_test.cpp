@@ -7,7 +7,10 @@
 #include <vector>
 
 #include "control_bits.h"
+#include "crypto/test_util.h"
 #include "ct_sort.h"
+#include "decode.h"
+#include "encode.h"
 #include "fft.h"
 #include "gf.h"
 
@@ -132,6 +135,46 @@ TEST(McElieceFft, PowerSumsLikeDirectSums) {
       expected ^= p;
     }
     EXPECT_EQ(s[j], expected) << "j = " << j;
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// The FFT decoder against the textbook one, on the recorded key: valid error vectors
+// (weights 96), too few or too many errors, and random syndromes.
+TEST(McElieceDecode, FastDecoderAgreesWithTextbookDecoder) {
+  const auto sk = rosenpass::test::vector_file("peer_b_sk.bin");
+  const auto pk = rosenpass::test::vector_file("peer_b_pk.bin");
+  const auto goppa = std::span<const uint8_t, kGoppaBytes>(sk.data() + kSkGoppa, kGoppaBytes);
+  const auto control =
+      std::span<const uint8_t, kControlBytes>(sk.data() + kSkControl, kControlBytes);
+  std::mt19937 gen(6);
+  for (int weight : {96, 96, 95, 97, 0, 1, -1}) {
+    std::array<uint8_t, kErrorBytes> e{};
+    std::array<uint8_t, kSyndromeBytes> c0{};
+    if (weight >= 0) {
+      int placed = 0;
+      while (placed < weight) {
+        const int pos = static_cast<int>(gen() % kN);
+        if (e[pos / 8] >> (pos % 8) & 1) continue;
+        e[pos / 8] |= static_cast<uint8_t>(1 << (pos % 8));
+        ++placed;
+      }
+      encode(c0, std::span<const uint8_t>(pk), e);
+    } else {
+      for (auto& b : c0) b = static_cast<uint8_t>(gen());
+    }
+    std::array<uint8_t, kErrorBytes> fast{}, textbook{};
+    const uint8_t ok_fast = decode(fast, c0, goppa, control);
+    const uint8_t ok_textbook = decode_reference(textbook, c0, goppa, control);
+    EXPECT_EQ(ok_fast, ok_textbook) << "weight " << weight;
+    EXPECT_EQ(ok_fast, weight == 96 ? 0xff : 0) << "weight " << weight;
+    if (weight == 96) {
+      EXPECT_EQ(fast, e);
+      EXPECT_EQ(textbook, e);
+    }
   }
 }
 

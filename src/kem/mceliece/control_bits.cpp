@@ -132,9 +132,8 @@ uint64_t load_le(const uint8_t* p, int bytes) {
 
 // Moves the g-bit groups of a 32-bit value into the low halves of 2g-bit slots.
 uint64_t spread_groups(uint64_t x, std::size_t g) {
-  static constexpr uint64_t kMasks[] = {0x5555555555555555, 0x3333333333333333,
-                                        0x0f0f0f0f0f0f0f0f, 0x00ff00ff00ff00ff,
-                                        0x0000ffff0000ffff};
+  static constexpr uint64_t kMasks[] = {0x5555555555555555, 0x3333333333333333, 0x0f0f0f0f0f0f0f0f,
+                                        0x00ff00ff00ff00ff, 0x0000ffff0000ffff};
   for (int level = 4; level >= 0 && (std::size_t{1} << level) >= g; --level)
     x = (x | (x << (1u << level))) & kMasks[level];
   return x;

@@ -30,7 +30,6 @@ using BitPlane = std::array<uint64_t, kFieldSize / 64>;
 
 // Permutes one bit per element with the network, word-parallel: forward gives
 // y[i] = x[pi(i)] (FFT order -> support order), inverse undoes it.
-void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kControlBytes> control,
-                        bool inverse);
+void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kControlBytes> control, bool inverse);
 
 }  // namespace rosenpass::kem::mceliece460896::detail

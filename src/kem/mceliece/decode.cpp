@@ -6,11 +6,12 @@
 //   3. error locator (Berlekamp-Massey), evaluated everywhere (FFT); its zeros at support
 //      elements are the error positions;
 //   4. accept iff there are exactly 96 and their syndrome equals the one received.
+#include "decode.h"
+
 #include <algorithm>
 #include <memory>
 
 #include "control_bits.h"
-#include "decode.h"
 #include "fft.h"
 #include "rosenpass/crypto/secure_memory.h"
 
@@ -20,9 +21,9 @@ namespace {
 struct Workspace {
   FieldValues g_values;  // g(x), then 1/g(x)^2
   FieldValues scratch;
-  BitPlane received;     // r in FFT order
-  BitPlane support;      // 1 at the n support elements, in FFT order
-  BitPlane errors;       // e in FFT order
+  BitPlane received;  // r in FFT order
+  BitPlane support;   // 1 at the n support elements, in FFT order
+  BitPlane errors;    // e in FFT order
   std::array<Gf, 256> syndrome, check;
   std::array<Gf, 128> poly;
 };
@@ -45,6 +46,20 @@ void mask_values(FieldValues& out, const FieldValues& values, const BitPlane& bi
     for (int b = 0; b < kM; ++b) out[w].plane[b] = values[w].plane[b] & bits[w];
 }
 
+// v -> 1/v^2 for every element, with one inversion per lane (Montgomery's trick across the
+// 128 groups: prefix products, invert the last, walk back). g has no zeros in GF(2^13).
+void invert_squares(FieldValues& v, FieldValues& prefix) {
+  prefix[0] = v[0];
+  for (std::size_t w = 1; w < v.size(); ++w) prefix[w] = bs_mul(prefix[w - 1], v[w]);
+  Bits13 inv = bs_inv(prefix[v.size() - 1]);
+  for (std::size_t w = v.size() - 1; w > 0; --w) {
+    const Bits13 vw_inv = bs_mul(inv, prefix[w - 1]);
+    inv = bs_mul(inv, v[w]);
+    v[w] = bs_sq(vw_inv);
+  }
+  v[0] = bs_sq(inv);
+}
+
 }  // namespace
 
 uint8_t decode(std::span<uint8_t, kErrorBytes> e, std::span<const uint8_t, kSyndromeBytes> c0,
@@ -57,7 +72,7 @@ uint8_t decode(std::span<uint8_t, kErrorBytes> e, std::span<const uint8_t, kSynd
   for (int i = 0; i < kT; ++i) ws->poly[i] = load_gf(goppa.data() + 2 * i);
   ws->poly[kT] = 1;
   fft_evaluate(ws->g_values, ws->poly);
-  for (auto& v : ws->g_values) v = bs_inv(bs_sq(v));
+  invert_squares(ws->g_values, ws->scratch);
 
   // 2. syndrome of r = (c0, 0, ..., 0)
   ws->received.fill(0);

@@ -1,12 +1,11 @@
 // The textbook decoder, one field element at a time: slow, but short enough to check by
 // eye. It is the reference the fast decoder is tested against.
-#include "decode.h"
-
 #include <algorithm>
 #include <array>
 #include <memory>
 
 #include "control_bits.h"
+#include "decode.h"
 #include "gf.h"
 #include "goppa.h"
 #include "rosenpass/crypto/secure_memory.h"
@@ -45,9 +44,10 @@ struct Workspace {
 
 }  // namespace
 
-uint8_t decode_reference(std::span<uint8_t, kErrorBytes> e, std::span<const uint8_t, kSyndromeBytes> c0,
-               std::span<const uint8_t, kGoppaBytes> goppa,
-               std::span<const uint8_t, kControlBytes> control) {
+uint8_t decode_reference(std::span<uint8_t, kErrorBytes> e,
+                         std::span<const uint8_t, kSyndromeBytes> c0,
+                         std::span<const uint8_t, kGoppaBytes> goppa,
+                         std::span<const uint8_t, kControlBytes> control) {
   auto ws = std::make_unique<Workspace>();
   std::array<Gf, kT> g;
   for (int i = 0; i < kT; ++i) g[i] = load_gf(goppa.data() + 2 * i);

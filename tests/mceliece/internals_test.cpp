@@ -94,9 +94,9 @@ TEST(McElieceControlBits, IdentityAndRandomPermutations) {
 
 namespace {
 
-Gf lane(const Bits13& a, int l) {
+Gf element(const FieldValues& v, int k) {
   Gf r = 0;
-  for (int b = 0; b < kM; ++b) r |= static_cast<Gf>(((a.plane[b] >> l) & 1) << b);
+  for (int b = 0; b < kM; ++b) r |= static_cast<Gf>(((v.plane[b][k / 64] >> (k % 64)) & 1) << b);
   return r;
 }
 
@@ -111,7 +111,7 @@ TEST(McElieceFft, EvaluatesLikeHorner) {
       const Gf x = bitrev13(static_cast<Gf>(k));
       Gf expected = 0;
       for (int i = 127; i >= 0; --i) expected = gf_mul(expected, x) ^ f[i];
-      ASSERT_EQ(lane(values[k / 64], k % 64), expected) << "k = " << k;
+      ASSERT_EQ(element(values, k), expected) << "k = " << k;
     }
   }
 }
@@ -121,10 +121,10 @@ TEST(McElieceFft, PowerSumsLikeDirectSums) {
   FieldValues values;
   std::vector<Gf> r(kFieldSize);
   for (int k = 0; k < kFieldSize; ++k) r[k] = (gen() % 3 == 0) ? (gen() & kGfMask) : 0;
-  for (auto& g : values) g = Bits13{};
+  values = FieldValues{};
   for (int k = 0; k < kFieldSize; ++k)
     for (int b = 0; b < kM; ++b)
-      values[k / 64].plane[b] |= static_cast<uint64_t>((r[k] >> b) & 1) << (k % 64);
+      values.plane[b][k / 64] |= static_cast<uint64_t>((r[k] >> b) & 1) << (k % 64);
   std::array<Gf, 256> s;
   fft_power_sums(s, values);
   for (int j : {0, 1, 2, 77, 191, 255}) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ct_sort.h"
+#include "fft.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
 namespace {
@@ -141,8 +142,8 @@ uint64_t spread_groups(uint64_t x, std::size_t g) {
 
 }  // namespace
 
-void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kControlBytes> control,
-                        bool inverse) {
+RP_MCE_CLONES void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kControlBytes> control,
+                                      bool inverse) {
   constexpr int kLayers = 2 * kM - 1;
   constexpr std::size_t kHalf = kFieldSize / 2;
   for (int step = 0; step < kLayers; ++step) {

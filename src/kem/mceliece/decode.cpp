@@ -42,22 +42,26 @@ uint32_t count_bits(const BitPlane& x) {
 
 // values[k] masked to the positions set in `bits`.
 void mask_values(FieldValues& out, const FieldValues& values, const BitPlane& bits) {
-  for (std::size_t w = 0; w < out.size(); ++w)
-    for (int b = 0; b < kM; ++b) out[w].plane[b] = values[w].plane[b] & bits[w];
+  for (int b = 0; b < kM; ++b)
+    for (std::size_t w = 0; w < kGroups; ++w) out.plane[b][w] = values.plane[b][w] & bits[w];
 }
 
 // v -> 1/v^2 for every element, with one inversion per lane (Montgomery's trick across the
-// 128 groups: prefix products, invert the last, walk back). g has no zeros in GF(2^13).
-void invert_squares(FieldValues& v, FieldValues& prefix) {
-  prefix[0] = v[0];
-  for (std::size_t w = 1; w < v.size(); ++w) prefix[w] = bs_mul(prefix[w - 1], v[w]);
-  Bits13 inv = bs_inv(prefix[v.size() - 1]);
-  for (std::size_t w = v.size() - 1; w > 0; --w) {
-    const Bits13 vw_inv = bs_mul(inv, prefix[w - 1]);
-    inv = bs_mul(inv, v[w]);
-    v[w] = bs_sq(vw_inv);
+// 32 blocks of 4 groups: prefix products, invert the last, walk back). g has no zeros in
+// GF(2^13).
+RP_MCE_CLONES void invert_squares(FieldValues& v, FieldValues& prefix) {
+  using Wide = Planes<u64x4>;
+  constexpr std::size_t kStep = 4;
+  store(prefix, 0, load<u64x4>(v, 0));
+  for (std::size_t w = kStep; w < kGroups; w += kStep)
+    store(prefix, w, bs_mul(load<u64x4>(prefix, w - kStep), load<u64x4>(v, w)));
+  Wide inv = bs_inv(load<u64x4>(prefix, kGroups - kStep));
+  for (std::size_t w = kGroups - kStep; w > 0; w -= kStep) {
+    const Wide vw_inv = bs_mul(inv, load<u64x4>(prefix, w - kStep));
+    inv = bs_mul(inv, load<u64x4>(v, w));
+    store(v, w, bs_sq(vw_inv));
   }
-  v[0] = bs_sq(inv);
+  store(v, 0, bs_sq(inv));
 }
 
 }  // namespace
@@ -90,9 +94,9 @@ uint8_t decode(std::span<uint8_t, kErrorBytes> e, std::span<const uint8_t, kSynd
   ws->support.fill(0);
   for (int i = 0; i < kN / 64; ++i) ws->support[i] = ~uint64_t{0};
   benes_permute_bits(ws->support, control, /*inverse=*/true);
-  for (std::size_t w = 0; w < ws->errors.size(); ++w) {
+  for (std::size_t w = 0; w < kGroups; ++w) {
     uint64_t nonzero = 0;
-    for (int b = 0; b < kM; ++b) nonzero |= ws->scratch[w].plane[b];
+    for (int b = 0; b < kM; ++b) nonzero |= ws->scratch.plane[b][w];
     ws->errors[w] = ~nonzero & ws->support[w];
   }
 

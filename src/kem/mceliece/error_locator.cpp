@@ -5,6 +5,7 @@
 // usual locator, which has the same roots.
 #include "bitsliced.h"
 #include "decode.h"
+#include "fft.h"
 #include "rosenpass/crypto/secure_memory.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
@@ -40,7 +41,7 @@ inline Poly select(const Poly& if_set, const Poly& if_clear, uint64_t mask) {
 
 }  // namespace
 
-std::array<Gf, kT + 1> error_locator(std::span<const Gf, 2 * kT> s) {
+RP_MCE_CLONES std::array<Gf, kT + 1> error_locator(std::span<const Gf, 2 * kT> s) {
   Poly c = bs_broadcast<u64x2>(0), b = c, window = c;
   shift_up(c, 1);  // C = 1
   shift_up(b, 1);

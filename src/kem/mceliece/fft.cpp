@@ -15,20 +15,24 @@
 namespace rosenpass::kem::mceliece460896::detail {
 namespace {
 
-constexpr int kSplits = 7;                // recursion levels done by butterflies
-constexpr int kGroups = kFieldSize / 64;  // 128
+constexpr int kSplits = 7;  // recursion levels done by butterflies
+
+// Group offset of depth d's butterfly constants in Tables::butterfly.
+constexpr std::size_t butterfly_offset(int d) {
+  return kGroups - (kGroups >> d);
+}
 
 struct Tables {
   // twist[d][i] = (last basis element at depth d)^i, for i < 256 >> d
   std::array<std::vector<Gf>, kSplits> twist;
-  // butterfly[d][w]: G_k for k = 64 w + lane at depth d (2^(6-d) groups)
-  std::array<std::vector<Bits13>, kSplits> butterfly;
+  // G_k for k = 64 w + lane at depth d: group butterfly_offset(d) + w, w < 2^(6-d)
+  FieldValues butterfly;
   Bits13 leaf_points;  // the 64 points of the depth-7 subspace
 };
 
 const Tables& tables() {
   static const Tables t = [] {
-    Tables t;
+    Tables t{};
     // Depth-0 basis: bit i of the FFT index k stands for z^(12-i), so k <-> bitrev13(k).
     std::vector<Gf> basis(kM);
     for (int i = 0; i < kM; ++i) basis[i] = static_cast<Gf>(1u << (kM - 1 - i));
@@ -44,14 +48,13 @@ const Tables& tables() {
       }
       std::vector<Gf> c(dim - 1);
       for (int i = 0; i < dim - 1; ++i) c[i] = gf_mul(basis[i], last_inv);
-      const int groups = 1 << (6 - d);
-      t.butterfly[d].assign(groups, Bits13{});
       for (int k = 0; k < (1 << (dim - 1)); ++k) {
         Gf g = 0;
         for (int i = 0; i < dim - 1; ++i)
           if ((k >> i) & 1) g ^= c[i];
         for (int b = 0; b < kM; ++b)
-          t.butterfly[d][k / 64].plane[b] |= static_cast<uint64_t>((g >> b) & 1) << (k % 64);
+          t.butterfly.plane[b][butterfly_offset(d) + k / 64] |= static_cast<uint64_t>((g >> b) & 1)
+                                                                << (k % 64);
       }
       basis.resize(dim - 1);
       for (int i = 0; i < dim - 1; ++i) basis[i] = gf_sq(c[i]) ^ c[i];
@@ -112,9 +115,31 @@ void interleave(Gf* f, int len, Gf* tmp) {
   for (int i = 0; i < len; ++i) f[i] = tmp[i];
 }
 
+// One butterfly step on W-wide words at groups u, u + half (constants at group g).
+template <typename W>
+[[gnu::always_inline]] inline void butterfly(FieldValues& v, const FieldValues& constants,
+                                             std::size_t u, std::size_t half, std::size_t g) {
+  Planes<W> x = load<W>(v, u), y = load<W>(v, u + half);
+  x = bs_xor(x, bs_mul(load<W>(constants, g), y));
+  y = bs_xor(y, x);
+  store(v, u, x);
+  store(v, u + half, y);
+}
+
+template <typename W>
+[[gnu::always_inline]] inline void butterfly_transposed(FieldValues& v,
+                                                        const FieldValues& constants, std::size_t u,
+                                                        std::size_t half, std::size_t g) {
+  Planes<W> x = load<W>(v, u), y = load<W>(v, u + half);
+  x = bs_xor(x, y);
+  y = bs_xor(y, bs_mul(load<W>(constants, g), x));
+  store(v, u, x);
+  store(v, u + half, y);
+}
+
 }  // namespace
 
-void fft_evaluate(FieldValues& out, std::span<const Gf, 128> input) {
+RP_MCE_CLONES void fft_evaluate(FieldValues& out, std::span<const Gf, 128> input) {
   const Tables& t = tables();
   std::array<Gf, 128> f, tmp;
   std::copy(input.begin(), input.end(), f.begin());
@@ -127,15 +152,17 @@ void fft_evaluate(FieldValues& out, std::span<const Gf, 128> input) {
       deinterleave(poly, len, tmp.data());
     }
   }
-  for (int p = 0; p < kGroups; ++p) out[p] = bs_broadcast(f[p]);
+  for (std::size_t p = 0; p < kGroups; ++p)
+    for (int b = 0; b < kM; ++b) out.plane[b][p] = 0 - static_cast<uint64_t>((f[p] >> b) & 1);
   for (int d = kSplits - 1; d >= 0; --d) {
-    const int half = 1 << (6 - d);
-    for (int p = 0; p < (1 << d); ++p) {
-      Bits13* u = out.data() + p * 2 * half;
-      Bits13* v = u + half;
-      for (int w = 0; w < half; ++w) {
-        u[w] = bs_xor(u[w], bs_mul(t.butterfly[d][w], v[w]));
-        v[w] = bs_xor(v[w], u[w]);
+    const std::size_t half = std::size_t{1} << (6 - d);
+    for (std::size_t u = 0; u < kGroups; u += 2 * half) {
+      if (half >= 4) {
+        for (std::size_t w = 0; w < half; w += 4)
+          butterfly<u64x4>(out, t.butterfly, u + w, half, butterfly_offset(d) + w);
+      } else {
+        for (std::size_t w = 0; w < half; ++w)
+          butterfly<uint64_t>(out, t.butterfly, u + w, half, butterfly_offset(d) + w);
       }
     }
   }
@@ -143,23 +170,38 @@ void fft_evaluate(FieldValues& out, std::span<const Gf, 128> input) {
   crypto::secure_zero(tmp.data(), sizeof(tmp));
 }
 
-void fft_power_sums(std::span<Gf, 256> s, FieldValues& values) {
+RP_MCE_CLONES void fft_power_sums(std::span<Gf, 256> s, FieldValues& values) {
   const Tables& t = tables();
   for (int d = 0; d < kSplits; ++d) {
-    const int half = 1 << (6 - d);
-    for (int p = 0; p < (1 << d); ++p) {
-      Bits13* u = values.data() + p * 2 * half;
-      Bits13* v = u + half;
-      for (int w = 0; w < half; ++w) {
-        u[w] = bs_xor(u[w], v[w]);
-        v[w] = bs_xor(v[w], bs_mul(t.butterfly[d][w], u[w]));
+    const std::size_t half = std::size_t{1} << (6 - d);
+    for (std::size_t u = 0; u < kGroups; u += 2 * half) {
+      if (half >= 4) {
+        for (std::size_t w = 0; w < half; w += 4)
+          butterfly_transposed<u64x4>(values, t.butterfly, u + w, half, butterfly_offset(d) + w);
+      } else {
+        for (std::size_t w = 0; w < half; ++w)
+          butterfly_transposed<uint64_t>(values, t.butterfly, u + w, half, butterfly_offset(d) + w);
       }
     }
   }
   std::array<Gf, 256> f, tmp;
-  for (int p = 0; p < kGroups; ++p) {
-    f[2 * p] = bs_sum_lanes(values[p]);
-    f[2 * p + 1] = bs_sum_lanes(bs_mul(values[p], t.leaf_points));
+  Planes<u64x4> points;
+  for (int b = 0; b < kM; ++b) {
+    u64x4 zero{};
+    points.plane[b] = zero + t.leaf_points.plane[b];
+  }
+  for (std::size_t p = 0; p < kGroups; p += 4) {
+    const Planes<u64x4> x = load<u64x4>(values, p);
+    const Planes<u64x4> xp = bs_mul(x, points);
+    for (std::size_t q = 0; q < 4; ++q) {
+      uint32_t sum = 0, weighted = 0;
+      for (int b = 0; b < kM; ++b) {
+        sum |= static_cast<uint32_t>(parity64(x.plane[b][q])) << b;
+        weighted |= static_cast<uint32_t>(parity64(xp.plane[b][q])) << b;
+      }
+      f[2 * (p + q)] = static_cast<Gf>(sum);
+      f[2 * (p + q) + 1] = static_cast<Gf>(weighted);
+    }
   }
   for (int d = kSplits - 1; d >= 0; --d) {
     const int len = 256 >> d;

@@ -4,14 +4,39 @@
 #pragma once
 
 #include <array>
+#include <cstring>
 #include <span>
 
 #include "bitsliced.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
 
-// 8192 field elements in FFT order: group w, lane l is element 64*w + l.
-using FieldValues = std::array<Bits13, kFieldSize / 64>;
+// Where the CPU has AVX2, the hot loops run with 256-bit words (picked at load time).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RP_MCE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RP_MCE_CLONES
+#endif
+
+inline constexpr std::size_t kGroups = kFieldSize / 64;  // 128 groups of 64 elements
+
+// 8192 field elements in FFT order, plane by plane: bit l of plane[b][w] is bit b of
+// element 64 w + l. Groups side by side in a plane load as one vector word.
+struct FieldValues {
+  alignas(32) std::array<std::array<uint64_t, kGroups>, kM> plane;
+};
+
+template <typename W>
+[[gnu::always_inline]] inline Planes<W> load(const FieldValues& v, std::size_t group) {
+  Planes<W> r;
+  for (int b = 0; b < kM; ++b) std::memcpy(&r.plane[b], &v.plane[b][group], sizeof(W));
+  return r;
+}
+
+template <typename W>
+[[gnu::always_inline]] inline void store(FieldValues& v, std::size_t group, const Planes<W>& x) {
+  for (int b = 0; b < kM; ++b) std::memcpy(&v.plane[b][group], &x.plane[b], sizeof(W));
+}
 
 // out[k] = f(bitrev13(k)) for a polynomial of degree < 128.
 void fft_evaluate(FieldValues& out, std::span<const Gf, 128> f);

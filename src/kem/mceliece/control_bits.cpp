@@ -1,11 +1,13 @@
 #include "control_bits.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
+#include "cpu_dispatch.h"
 #include "ct_sort.h"
-#include "fft.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
 namespace {
@@ -125,9 +127,11 @@ void apply_benes(std::span<uint16_t, kFieldSize> values,
 
 namespace {
 
+static_assert(std::endian::native == std::endian::little, "control bits are loaded as words");
+
 uint64_t load_le(const uint8_t* p, int bytes) {
   uint64_t r = 0;
-  for (int i = 0; i < bytes; ++i) r |= uint64_t{p[i]} << (8 * i);
+  std::memcpy(&r, p, bytes == 8 ? 8 : 4);
   return r;
 }
 

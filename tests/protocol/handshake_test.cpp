@@ -166,3 +166,29 @@ TEST(Handshake, ManyPeersOnOneServer) {
 
 }  // namespace
 }  // namespace rosenpass::test
+
+namespace rosenpass::test {
+namespace {
+
+TEST(Handshake, AutoRelearnsAfterThePeerChangesItsWire) {
+  Node a(13), b(14);
+  PeerHandle ab = connect(a, b, WireProfile::kAuto, true);
+  connect(b, a, WireProfile::kV03, false);
+  {
+    Sim sim(*a.server, *b.server);
+    sim.run_until(10s);
+    ASSERT_EQ(a.server->active_profile(ab), WireProfile::kV03);
+  }
+  // The peer restarts speaking only the legacy wire (same keys).
+  Node b2(14);
+  connect(b2, a, WireProfile::kV02pc, false);
+  Sim sim(*a.server, *b2.server);
+  sim.now = Timestamp(10s);
+  sim.run_until(1500s);
+  EXPECT_EQ(a.server->active_profile(ab), WireProfile::kV02pc);
+  ASSERT_GE(sim.count(1, KeyEvent::Kind::kExchanged), 1);
+  EXPECT_EQ(sim.last_key(0), sim.last_key(1));
+}
+
+}  // namespace
+}  // namespace rosenpass::test

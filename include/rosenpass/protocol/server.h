@@ -9,6 +9,7 @@
 //   Key events (in both results) carry the output key to install (e.g. as WireGuard PSK).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -150,6 +151,9 @@ class Server {
 
   // The profile used for the peer's next initiation (learned for kAuto peers).
   WireProfile active_profile(PeerHandle peer) const;
+  // The remote peer's id, lhash("peer id", its pk), under its configured hash: SHAKE256 for
+  // kV03, BLAKE2b otherwise (the id the reference prints on stdout).
+  std::array<uint8_t, 32> peer_id(PeerHandle peer) const;
   uint64_t dropped(DropReason reason) const;
   std::size_t peer_count() const;
 

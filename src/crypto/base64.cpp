@@ -11,6 +11,8 @@ namespace {
 // Its "ignore" set is empty, so whitespace and anything else outside the alphabet is refused.
 bool decode(std::string_view text, std::span<uint8_t> out, std::size_t& written) {
   ensure_sodium();
+  written = 0;
+  if (text.empty()) return true;  // libsodium's pointers must not be null, and "" is valid
   if (text.size() % 4 != 0) return false;
   const char* end = nullptr;
   if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, &end,
@@ -24,6 +26,7 @@ bool decode(std::string_view text, std::span<uint8_t> out, std::size_t& written)
 
 std::string base64_encode(std::span<const uint8_t> data) {
   ensure_sodium();
+  if (data.empty()) return {};
   const std::size_t len = sodium_base64_ENCODED_LEN(data.size(), sodium_base64_VARIANT_ORIGINAL);
   std::string out(len, '\0');
   sodium_bin2base64(out.data(), len, data.data(), data.size(), sodium_base64_VARIANT_ORIGINAL);

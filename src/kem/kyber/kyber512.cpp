@@ -49,15 +49,15 @@ void derive_shared_key(std::span<uint8_t, kSharedKeySize> out, std::span<const u
   kdf.squeeze(out);
 }
 
-// (K_bar, coins) = G(m || H(pk)); `out` is K_bar || coins.
+// (K_bar, coins) = G(m || H(pk)); `out` is K_bar || coins. Squeezed straight into `out` so
+// that no copy of the secret input or output is left on the stack.
 void hash_message_and_key(std::array<uint8_t, 2 * kSymBytes>& out,
                           std::span<const uint8_t, kSymBytes> message,
                           std::span<const uint8_t, kSymBytes> public_key_hash) {
-  std::array<uint8_t, 2 * kSymBytes> input;
-  WipeOnExit wipe_input(input);
-  std::copy(message.begin(), message.end(), input.begin());
-  std::copy(public_key_hash.begin(), public_key_hash.end(), input.begin() + kSymBytes);
-  out = crypto::sha3_512(input);
+  crypto::Sha3_512 g;
+  g.absorb(message);
+  g.absorb(public_key_hash);
+  g.squeeze(out);
 }
 
 }  // namespace
@@ -85,7 +85,9 @@ void encaps(Ciphertext& ct, SharedKey& ss, std::span<const uint8_t, kPublicKeySi
 
   // Round 3 never uses the generator's output directly: m = H(random).
   rng.fill(random);
-  message = crypto::sha3_256(random);
+  crypto::Sha3_256 h;
+  h.absorb(random);
+  h.squeeze(message);
   const Bytes32 pk_hash = crypto::sha3_256(pk);
   hash_message_and_key(prekey_coins, message, pk_hash);
 

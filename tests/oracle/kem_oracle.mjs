@@ -40,6 +40,10 @@ const theirs = await lib[FACTORY_BY_NAME[algorithm]]();
 
 // Our side: one request line out, one answer line back.
 const peer = spawn(peerPath, [algorithm], { stdio: ['pipe', 'pipe', 'inherit'] });
+peer.on('error', (e) => {
+  console.error(`cannot run ${peerPath}: ${e.message}`);
+  process.exit(1);
+});
 const answers = readline.createInterface({ input: peer.stdout })[Symbol.asyncIterator]();
 async function ask(...words) {
   peer.stdin.write(words.join(' ') + '\n');

@@ -7,9 +7,26 @@
 namespace rosenpass::kem::mceliece460896::detail {
 namespace {
 
+// All ones iff a < b, from the borrow of a - b computed without a comparison instruction
+// (std::min/std::max may compile to branches).
+template <typename T>
+inline T less_mask(T a, T b) noexcept {
+  constexpr int kTop = 8 * sizeof(T) - 1;
+  const T borrow = ((~a & b) | (~(a ^ b) & (a - b))) >> kTop;
+  return T{0} - borrow;
+}
+
+template <typename T>
+inline void ordered(T& lo, T& hi) noexcept {
+  const T swap = less_mask(hi, lo);
+  const T d = (lo ^ hi) & swap;
+  lo ^= d;
+  hi ^= d;
+}
+
 // Bitonic sort. Within a run of `k` elements the direction is fixed, and the partner of
-// element i is i + j, so the inner loops are plain min/max over contiguous ranges, which
-// compile to branch-free (and vectorised) code.
+// element i is i + j, so the inner loops are masked exchanges over contiguous ranges, which
+// the compiler can vectorise.
 template <typename T>
 void bitonic_sort(std::span<T> a) noexcept {
   const std::size_t n = a.size();
@@ -22,17 +39,9 @@ void bitonic_sort(std::span<T> a) noexcept {
         T* lo = v + block;
         T* hi = v + block + j;
         if (ascending) {
-          for (std::size_t i = 0; i < j; ++i) {
-            const T x = lo[i], y = hi[i];
-            lo[i] = std::min(x, y);
-            hi[i] = std::max(x, y);
-          }
+          for (std::size_t i = 0; i < j; ++i) ordered(lo[i], hi[i]);
         } else {
-          for (std::size_t i = 0; i < j; ++i) {
-            const T x = lo[i], y = hi[i];
-            lo[i] = std::max(x, y);
-            hi[i] = std::min(x, y);
-          }
+          for (std::size_t i = 0; i < j; ++i) ordered(hi[i], lo[i]);
         }
       }
     }

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "gf.h"
+#include "rejection.h"
 #include "rosenpass/crypto/secure_memory.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
@@ -22,7 +23,8 @@ void fixed_weight(std::span<uint8_t, kErrorBytes> e, crypto::RandomSource& rng) 
     int count = 0;
     for (int i = 0; i < 2 * kT && count < kT; ++i) {
       const uint16_t candidate = load_gf(bytes.data() + 2 * i);
-      if (candidate < kN) index[count++] = candidate;
+      const uint64_t out_of_range = (uint32_t{kN - 1} - candidate) >> 31;
+      if (!rejected(out_of_range)) index[count++] = candidate;
     }
     if (count < kT) continue;
     uint32_t repeated = 0;
@@ -31,7 +33,7 @@ void fixed_weight(std::span<uint8_t, kErrorBytes> e, crypto::RandomSource& rng) 
         const uint32_t diff = uint32_t{index[i]} ^ index[j];
         repeated |= ((diff - 1) >> 31);  // 1 iff diff == 0
       }
-    if (repeated == 0) break;
+    if (!rejected(repeated)) break;  // on repetition all 96 are discarded
   }
   // Scatter without secret addresses: every byte looks at every index.
   for (std::size_t byte = 0; byte < kErrorBytes; ++byte) {

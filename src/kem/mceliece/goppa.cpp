@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "rejection.h"
+
 namespace rosenpass::kem::mceliece460896::detail {
 namespace {
 
@@ -36,14 +38,14 @@ std::optional<std::array<Gf, kT>> goppa_from_field_element(const std::array<Gf, 
     for (int k = 0; k < kT; ++k) sys[k][j] = power[k];
     if (j < kT) power = ext_mul(power, beta);
   }
-  bool singular = false;
+  uint64_t singular = 0;
   for (int col = 0; col < kT; ++col) {
     // Bring a nonzero pivot into place without branching on which row holds it.
     for (int k = col + 1; k < kT; ++k) {
       const Gf take = gf_is_zero_mask(sys[col][col]);
       for (int c = col; c <= kT; ++c) sys[col][c] ^= sys[k][c] & take;
     }
-    singular |= sys[col][col] == 0;  // a retry condition: the value is then discarded
+    singular |= gf_is_zero_mask(sys[col][col]);
     const Gf inv = gf_inv(sys[col][col]);
     for (int c = col; c <= kT; ++c) sys[col][c] = gf_mul(sys[col][c], inv);
     for (int k = 0; k < kT; ++k) {
@@ -52,7 +54,7 @@ std::optional<std::array<Gf, kT>> goppa_from_field_element(const std::array<Gf, 
       for (int c = col; c <= kT; ++c) sys[k][c] ^= gf_mul(sys[col][c], factor);
     }
   }
-  if (singular) return std::nullopt;
+  if (rejected(singular)) return std::nullopt;  // beta is discarded
   std::array<Gf, kT> g;
   for (int k = 0; k < kT; ++k) g[k] = sys[k][kT];
   return g;

@@ -5,6 +5,7 @@
 
 #include "ct_sort.h"
 #include "goppa.h"
+#include "rejection.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
 
@@ -23,7 +24,7 @@ std::optional<std::vector<uint16_t>> field_ordering(std::span<const uint8_t> ran
     const uint64_t diff = (keyed[i - 1] >> 31) ^ (keyed[i] >> 31);
     duplicate |= ((diff | (0 - diff)) >> 63) ^ 1;  // 1 iff diff == 0
   }
-  if (duplicate) return std::nullopt;  // retry condition; all values are then discarded
+  if (rejected(duplicate)) return std::nullopt;  // all 8192 values are discarded
   std::vector<uint16_t> pi(kFieldSize);
   for (int i = 0; i < kFieldSize; ++i) pi[i] = static_cast<uint16_t>(keyed[i] & kGfMask);
   return pi;
@@ -61,7 +62,7 @@ bool systematic_public_key(std::span<uint8_t> pk, const std::array<Gf, kT>& g,
       for (int c = w; c < kWords; ++c) pivot[c] ^= other[c] & take;
     }
     failed |= ((pivot[w] >> b) & 1) ^ 1;
-    if (failed) return false;  // retry condition: the whole key is discarded
+    if (rejected(failed)) return false;  // the whole key is discarded
     for (int k = 0; k < kRows; ++k) {
       if (k == r) continue;
       uint64_t* other = row(k);

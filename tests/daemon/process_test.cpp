@@ -38,11 +38,16 @@ class Keys : public testing::Test {
   static void SetUpTestSuite() {
     keys_ = new ScratchDir;
     for (const char* name : {"a", "b"}) {
-      auto r = run_rosenpass_bin(*keys_, {"gen-keys", "-p", *keys_ / (std::string(name) + ".pk"),
-                                          "-s", *keys_ / (std::string(name) + ".sk")});
-      ASSERT_EQ(r.code, 0) << r.err;
+      auto r = run_rosenpass_bin(*keys_,
+                                 {"gen-keys", "-p", *keys_ / (std::string(name) + ".pk"), "-s",
+                                  *keys_ / (std::string(name) + ".sk")},
+                                 std::chrono::seconds(300));
+      if (r.code != 0) setup_error_ = "gen-keys failed: " + r.err;
     }
   }
+  // A fatal failure inside SetUpTestSuite makes GoogleTest report the tests as skipped, which
+  // would hide a broken gen-keys; failing each test here reports it as the failure it is.
+  void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << setup_error_; }
   static void TearDownTestSuite() {
     delete keys_;
     keys_ = nullptr;
@@ -60,6 +65,7 @@ class Keys : public testing::Test {
 
   ScratchDir dir_;
   static inline ScratchDir* keys_ = nullptr;
+  static inline std::string setup_error_;
 };
 
 std::string toml_peer_config(const std::string& pk, const std::string& sk,

@@ -15,15 +15,15 @@ import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import readline from 'node:readline';
 
-const LIBOQS_FACTORIES = {
+const FACTORY_BY_NAME = {
   'Kyber512': 'createKyber512',
   'Classic-McEliece-460896': 'createClassicMcEliece460896',
 };
 
 const [peerPath, algorithm, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 100);
-if (!peerPath || !(algorithm in LIBOQS_FACTORIES) || !(rounds > 0)) {
-  console.error(`usage: node kem_oracle.mjs PEER_PROGRAM {${Object.keys(LIBOQS_FACTORIES).join('|')}} [KEYPAIRS]`);
+if (!peerPath || !(algorithm in FACTORY_BY_NAME) || !(rounds > 0)) {
+  console.error(`usage: node kem_oracle.mjs PEER_PROGRAM {${Object.keys(FACTORY_BY_NAME).join('|')}} [KEYPAIRS]`);
   process.exit(2);
 }
 
@@ -36,7 +36,7 @@ try {
     (required ? '' : ' -- skipping (set RP_REQUIRE_ORACLE=1 to make this a failure)'));
   process.exit(required ? 1 : 77);
 }
-const theirs = await lib[LIBOQS_FACTORIES[algorithm]]();
+const theirs = await lib[FACTORY_BY_NAME[algorithm]]();
 
 // Our side: one request line out, one answer line back.
 const peer = spawn(peerPath, [algorithm], { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -27,6 +27,8 @@ const std::string kHandler = kBin +
                              "/tools/rosenpass-wireguard-broker-socket-handler/"
                              "rosenpass-wireguard-broker-socket-handler";
 
+const char* const kLibFaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
 enum class Delivery { kNative, kSpawnedBroker, kSocatBroker };
 
 struct Host {
@@ -144,9 +146,17 @@ class VpnTest : public ::testing::Test {
       << "\"\npeer = \"" << wg_key_to_base64(other.wg_public) << "\"\n";
   }
 
-  void start_rosenpass(Host& h, Delivery delivery) {
+  // `time_factor` > 1 runs rosenpass under libfaketime, so its clock (and with it the
+  // protocol core's timers) runs that many times faster than the wall clock.
+  void start_rosenpass(Host& h, Delivery delivery, int time_factor = 1) {
     h.log = (work_ / (h.dev + ".rosenpass.log")).string();
     std::vector<std::string> args{kRosenpass, "-v"};
+    std::vector<std::string> env{"PATH=" + kToolsPath + ":" + getenv("PATH")};
+    if (time_factor > 1) {
+      // Preloaded directly (not via the faketime wrapper) so the PID we stop is rosenpass's.
+      env.push_back("LD_PRELOAD=" + std::string(kLibFaketime));
+      env.push_back("FAKETIME=+0 x" + std::to_string(time_factor));
+    }
     if (delivery == Delivery::kSpawnedBroker) args.push_back("--psk-broker-spawn");
     if (delivery == Delivery::kSocatBroker) {
       // The "WireGuard host" side: handler + privileged helper in the namespace...
@@ -163,8 +173,7 @@ class VpnTest : public ::testing::Test {
       args.insert(args.end(), {"--psk-broker-path", forwarded});
     }
     args.insert(args.end(), {"exchange-config", h.config});
-    h.rosenpass =
-        ChildProcess(h.ns->argv(args), h.log, {"PATH=" + kToolsPath + ":" + getenv("PATH")});
+    h.rosenpass = ChildProcess(h.ns->argv(args), h.log, env);
   }
 
   void run_variant(Delivery delivery) {
@@ -198,6 +207,41 @@ class VpnTest : public ::testing::Test {
   fs::path work_;
   Host a_, b_;
 };
+
+// One side stops; at the stale deadline (180 s of the protocol core's time, here 18 s of wall
+// clock) the other replaces its PSK with a random one. The stopped side keeps its last key.
+TEST_F(VpnTest, StaleKeyIsReplacedByRandomPsk) {
+  if (!fs::exists(kLibFaketime)) GTEST_SKIP() << "needs libfaketime (Debian package faketime)";
+  // Faster factors starve the handshake (its retransmission timers beat the KEM work).
+  constexpr int kFactor = 10;
+  std::string initial_a = psk(a_), initial_b = psk(b_);
+  write_config(a_, b_, false);
+  write_config(b_, a_, true);
+  start_rosenpass(a_, Delivery::kNative, kFactor);
+  start_rosenpass(b_, Delivery::kNative, kFactor);
+  ASSERT_TRUE(test::wait_until(
+      [&] {
+        std::string x = psk(a_), y = psk(b_);
+        return x == y && x != initial_a && y != initial_b;
+      },
+      std::chrono::seconds(60)))
+      << logs();
+  EXPECT_EQ(b_.rosenpass.signal_and_wait(SIGTERM), 0);
+  std::string shared = psk(b_);
+  auto stopped_at = std::chrono::steady_clock::now();
+
+  ASSERT_TRUE(test::wait_until([&] { return psk(a_) != shared; }, std::chrono::seconds(60)))
+      << logs();
+  auto waited = std::chrono::steady_clock::now() - stopped_at;
+  std::string fresh = psk(a_);
+  EXPECT_EQ(fresh.size(), 44u);
+  EXPECT_NE(fresh, initial_a);
+  EXPECT_EQ(psk(b_), shared);  // a stopped rosenpass leaves WireGuard as it was
+  // Not replaced early: at most one rekey interval (120 s) had passed since the last exchange
+  // when B stopped, so at least 60 s of protocol time remained.
+  EXPECT_GE(waited, std::chrono::seconds(60) / kFactor) << logs();
+  EXPECT_TRUE(a_.rosenpass.running()) << logs();
+}
 
 TEST_F(VpnTest, NativeDelivery) {
   run_variant(Delivery::kNative);

@@ -53,6 +53,7 @@ class RpExchangeTest : public ::testing::Test {
     a_.reset();
     b_.reset();
     for (const std::string& d : {dev_a(), dev_b()}) fs::remove("/var/run/wireguard/" + d + ".sock");
+    run_shell("ip link del rpxva" + id_ + " 2>/dev/null");  // only if never moved
     if (!work_.empty()) fs::remove_all(work_);
   }
   std::string dev_a() const { return "rpxa" + id_; }

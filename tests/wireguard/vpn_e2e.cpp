@@ -63,6 +63,7 @@ class VpnTest : public ::testing::Test {
     b_.tunnel_ip = "10.77.0.2";
     // The underlay: one veth pair, one end in each namespace.
     std::string va = "rpva" + id, vb = "rpvb" + id;
+    veth_ = va;
     ASSERT_EQ(test::run_shell("ip link add " + va + " type veth peer name " + vb), 0);
     ASSERT_EQ(test::run_shell("ip link set " + va + " netns " + a_.ns->name()), 0);
     ASSERT_EQ(test::run_shell("ip link set " + vb + " netns " + b_.ns->name()), 0);
@@ -114,6 +115,8 @@ class VpnTest : public ::testing::Test {
       if (!h->dev.empty()) fs::remove("/var/run/wireguard/" + h->dev + ".sock");
       h->ns.reset();
     }
+    // A veth that never made it into a namespace would be left in ours.
+    if (!veth_.empty()) test::run_shell("ip link del " + veth_ + " 2>/dev/null");
     if (!work_.empty()) fs::remove_all(work_);
   }
 
@@ -205,6 +208,7 @@ class VpnTest : public ::testing::Test {
   }
 
   fs::path work_;
+  std::string veth_;
   Host a_, b_;
 };
 

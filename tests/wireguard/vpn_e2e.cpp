@@ -159,6 +159,10 @@ class VpnTest : public ::testing::Test {
       // Preloaded directly (not via the faketime wrapper) so the PID we stop is rosenpass's.
       env.push_back("LD_PRELOAD=" + std::string(kLibFaketime));
       env.push_back("FAKETIME=+0 x" + std::to_string(time_factor));
+      // A sanitized build insists on its runtime coming first; libfaketime only wraps libc.
+      const char* asan = std::getenv("ASAN_OPTIONS");
+      env.push_back(std::string("ASAN_OPTIONS=") + (asan ? std::string(asan) + ":" : "") +
+                    "verify_asan_link_order=0");
     }
     if (delivery == Delivery::kSpawnedBroker) args.push_back("--psk-broker-spawn");
     if (delivery == Delivery::kSocatBroker) {

@@ -51,10 +51,6 @@ constexpr int16_t kInverseScale = to_montgomery(mod_q(int64_t{1} << 16) * power_
 // 2^32 mod q in Montgomery form: mont_mul by it multiplies by 2^16.
 constexpr int16_t kMontgomerySquare = to_montgomery(int64_t{1} << 16);
 
-}  // namespace
-
-namespace {
-
 // One forward layer: blocks of 2 * Len coefficients, (a, b) -> (a + w b, a - w b), the halves
 // modulo X^Len - w and X^Len + w. Len is a template argument so that the inner loop has a
 // fixed trip count and the compiler vectorises it.

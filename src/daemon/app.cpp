@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "rosenpass/daemon/debug_quote.h"
+#include "rosenpass/daemon/docs_output.h"
 #include "rosenpass/daemon/exchange_grammar.h"
 #include "rosenpass/daemon/key_files.h"
 #include "rosenpass/daemon/logging.h"
@@ -215,9 +216,17 @@ int run_rosenpass(std::span<const std::string> args, const Services& services) {
     return e->code;
   }
   auto& inv = std::get<Invocation>(parsed);
-  if (inv.global.print_completions || inv.global.generate_manpage) {
-    write_all(2, "error: --print-completions and --generate-manpage are not supported yet\n");
-    return 1;
+  // Handled before logging and before any subcommand, which is then not run (§11).
+  if (inv.global.print_completions) {
+    write_all(1, completion_script(*inv.global.print_completions).value_or(""));
+    return 0;
+  }
+  if (inv.global.generate_manpage) {
+    if (auto st = write_man_pages(*inv.global.generate_manpage); !st) {
+      write_all(2, st.error().chain() + "\n");
+      return 1;
+    }
+    return 0;
   }
   if (inv.global.log_level) {
     set_log_level(*inv.global.log_level);

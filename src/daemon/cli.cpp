@@ -25,14 +25,16 @@ Commands:
   help             Print this message or the help of the given subcommand(s)
 
 Options:
-      --log-level <LOG_LEVEL>  Set the log level (off, error, warn, info, debug, trace)
-  -v, --verbose                Log level info
-  -q, --quiet                  Log level warn
-      --psk-broker-path <PATH> Deliver WireGuard PSKs through a broker on this unix socket
-      --psk-broker-fd <FD>     Deliver WireGuard PSKs through this inherited broker connection
-  -p, --psk-broker-spawn       Spawn rosenpass-wireguard-broker-socket-handler as PSK broker
-  -h, --help                   Print help
-  -V, --version                Print version
+      --log-level <LOG_LEVEL>      Set the log level (off, error, warn, info, debug, trace)
+  -v, --verbose                    Log level info
+  -q, --quiet                      Log level warn
+      --psk-broker-path <PATH>     Deliver WireGuard PSKs through a broker on this unix socket
+      --psk-broker-fd <FD>         Deliver WireGuard PSKs through this inherited broker socket
+  -p, --psk-broker-spawn           Spawn rosenpass-wireguard-broker-socket-handler as broker
+      --generate-manpage <DIR>     Write man pages into DIR
+      --print-completions <SHELL>  Print a completion script (bash, elvish, fish, powershell, zsh)
+  -h, --help                       Print help
+  -V, --version                    Print version
 
 Without a log option the RUST_LOG environment variable applies; by default only errors
 are shown. All logging goes to stderr; stdout carries only the lines

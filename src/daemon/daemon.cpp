@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -40,6 +41,19 @@ proto::WireProfile to_profile(ProtocolVersion v) {
   }
   return proto::WireProfile::kAuto;
 }
+
+constexpr std::array<std::pair<proto::DropReason, const char*>, 10> kDropReasons = {{
+    {proto::DropReason::kBadLength, "bad length"},
+    {proto::DropReason::kUnknownType, "unknown message type"},
+    {proto::DropReason::kBadMac, "bad mac"},
+    {proto::DropReason::kNoSuchSession, "no such session"},
+    {proto::DropReason::kCryptoFailure, "decryption failed"},
+    {proto::DropReason::kUnknownPeer, "unknown peer"},
+    {proto::DropReason::kWrongProfile, "wrong protocol version for this peer"},
+    {proto::DropReason::kReplay, "replayed message"},
+    {proto::DropReason::kUnderLoad, "under load, cookie required"},
+    {proto::DropReason::kUnexpected, "unexpected message"},
+}};
 
 // Runtime state of one configured peer.
 struct PeerState {
@@ -93,6 +107,12 @@ class Daemon {
   const std::string& peer_id(PeerState& p);
   bool note_failure(const Error& e);  // false: give up
   Status run_poll();
+  void log_drop_counts() const;
+  std::array<uint64_t, kDropReasons.size()> drop_counts() const {
+    std::array<uint64_t, kDropReasons.size()> out{};
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = server_->dropped(kDropReasons[k].first);
+    return out;
+  }
 
   Config cfg_;
   const DaemonHooks& hooks_;
@@ -131,7 +151,13 @@ Status Daemon::start() {
   sc.secret_key = std::move(sk->key);
   server_ = std::make_unique<proto::Server>(std::move(sc));
   // 5./6. WireGuard hand-off and peers.
+  const auto t_peers = Clock::now();
   if (auto st = add_peers(); !st) return st;
+  log_debug(
+      "added " + std::to_string(peers_.size()) + " peers in " +
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t_peers).count()) +
+      " ms");
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) return make_error("epoll_create1 failed");
   epoll_event ev{};
@@ -337,7 +363,19 @@ void Daemon::receive_from(std::size_t si) {
     SocketAddress from;
     auto n = sockets_[si].receive(buf, from);
     if (!n) return;
+    const bool explain = cfg_.verbosity == Verbosity::kVerbose && log_enabled(LogLevel::kInfo);
+    std::array<uint64_t, kDropReasons.size()> before{};
+    if (explain) before = drop_counts();
     auto r = server_->handle(std::span(buf.data(), *n), sender_bytes(from), now());
+    if (explain) {
+      auto after = drop_counts();
+      for (std::size_t k = 0; k < after.size(); ++k) {
+        if (after[k] != before[k]) {
+          log_info("error processing incoming message from " + from.to_string() + ": " +
+                   kDropReasons[k].second);
+        }
+      }
+    }
     if (r.authenticated_peer) {
       if (PeerState* p = peer_for(*r.authenticated_peer)) {
         // Roaming: an authenticated message's source becomes the peer's endpoint.
@@ -355,6 +393,16 @@ void Daemon::receive_from(std::size_t si) {
       if (auto st = on_key_event(*r.event); !st && !note_failure(st.error())) return;
     }
   }
+}
+
+void Daemon::log_drop_counts() const {
+  std::string text;
+  for (auto [reason, name] : kDropReasons) {
+    if (uint64_t n = server_->dropped(reason)) {
+      text += (text.empty() ? "" : ", ") + std::string(name) + ": " + std::to_string(n);
+    }
+  }
+  if (!text.empty()) log_debug("dropped datagrams: " + text);
 }
 
 int Daemon::loop() {
@@ -377,6 +425,7 @@ int Daemon::loop() {
         if (::read(signal_fd_, &si, sizeof si) == sizeof si) {
           log_debug("Received operating system signal no " + std::to_string(si.ssi_signo) + ".");
           log_info("Received termination request; exiting.");
+          log_drop_counts();
           return 0;
         }
         continue;

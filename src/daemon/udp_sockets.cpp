@@ -53,6 +53,10 @@ Result<UdpSocket> UdpSocket::bind(const SocketAddress& addr) {
   s.family_ = addr.family();
   s.fd_ = ::socket(addr.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (s.fd_ < 0) return make_error(os_error(errno));
+  // A daemon with many peers receives bursts of 1 KiB InitHellos; a larger receive buffer
+  // (best effort, capped by net.core.rmem_max) turns drops into queueing.
+  int rcvbuf = 4 << 20;
+  ::setsockopt(s.fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   if (::bind(s.fd_, addr.sa(), addr.length) != 0) return make_error(os_error(errno));
   if (s.family_ == AF_INET6) {
     int v = 0;

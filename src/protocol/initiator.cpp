@@ -1,5 +1,6 @@
 // The initiator's side of the handshake (protocol.md §7.2 IHI, §7.3 RHI, §7.4 ICI, §7.6, §6.4).
 #include "rosenpass/crypto/aead.h"
+#include "rosenpass/crypto/keccak.h"
 #include "server_impl.h"
 #include "timing.h"
 
@@ -36,8 +37,14 @@ std::optional<std::vector<uint8_t>> Server::Impl::initiate(uint32_t index, Times
   std::copy(hs->sidi.begin(), hs->sidi.end(), out.begin() + L.sidi());
 
   kyber::PublicKey epki;  // IHI3
-  hs->eski.emplace();
-  kems_->ephemeral_keypair(epki, *hs->eski, *rng_);
+  {
+    kyber::SecretKey eski;
+    kems_->ephemeral_keypair(epki, eski, *rng_);
+    auto& part = hs->eski_secret.emplace();
+    auto sk = eski.reveal();
+    std::copy_n(sk.begin(), kKyberIndcpaSize, part.reveal_mut().begin());
+    std::copy_n(sk.begin() + kKyberZOffset, 32, part.reveal_mut().begin() + kKyberIndcpaSize);
+  }
   std::copy(epki.begin(), epki.end(), out.begin() + L.epki());
   ck.mix_all(hs->sidi, epki);  // IHI4
 
@@ -89,7 +96,17 @@ HandleResult Server::Impl::on_resp_hello(std::span<const uint8_t> msg, Timestamp
   auto epki = std::span<const uint8_t>(hs.tx).subspan(wire::kInitHello.epki(), wire::kEpkiSize);
   auto ecti = wire::field<wire::kEctiSize>(msg, R.ecti());  // RHI4
   kyber::SharedKey eshk;
-  kems_->ephemeral_decaps(eshk, ecti, *hs.eski);
+  {
+    kyber::SecretKey eski;
+    auto sk = eski.reveal_mut();
+    auto part = hs.eski_secret->reveal();
+    std::copy_n(part.begin(), kKyberIndcpaSize, sk.begin());
+    std::copy(epki.begin(), epki.end(), sk.begin() + kKyberIndcpaSize);
+    auto digest = crypto::sha3_256(epki);
+    std::copy(digest.begin(), digest.end(), sk.begin() + kKyberHashOffset);
+    std::copy_n(part.begin() + kKyberIndcpaSize, 32, sk.begin() + kKyberZOffset);
+    kems_->ephemeral_decaps(eshk, ecti, eski);
+  }
   ck.mix_all(epki, eshk.reveal(), ecti);
 
   auto scti = msg.subspan(R.scti(), R.sct_size);  // RHI5
@@ -122,7 +139,7 @@ HandleResult Server::Impl::on_resp_hello(std::span<const uint8_t> msg, Timestamp
   install_session(index, Session{Session::Role::kInitiator, sidi, sidr, now});
   hs.state = InitiatorHandshake::State::kAwaitEmptyData;
   hs.ck.reset();
-  hs.eski.reset();
+  hs.eski_secret.reset();
   hs.tx = ic;
   hs.tx_count = 0;
   schedule_retransmit(hs, now);

@@ -319,7 +319,14 @@ WireProfile Server::active_profile(PeerHandle peer) const {
   return impl_->active_profile(*impl_->peers.at(peer.index));
 }
 
+std::array<uint8_t, 32> Server::peer_id(PeerHandle peer) const {
+  const Peer& p = *impl_->peers.at(peer.index);
+  return p.consts[hash_index(hash_of(p.configured))].pid;
+}
+
 uint64_t Server::dropped(DropReason reason) const {
+  static_assert(static_cast<std::size_t>(DropReason::kUnexpected) + 1 ==
+                std::tuple_size_v<decltype(impl_->drops)>);
   return impl_->drops[static_cast<std::size_t>(reason)];
 }
 

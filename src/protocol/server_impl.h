@@ -44,16 +44,25 @@ struct KeyConstants {
   HashValue mac_key;  // hash(lhash("mac"), spk): macs of messages sent to spk's owner
 };
 
+// Kyber512 round-3 secret key: indcpa_sk(768) || pk(800) || SHA3-256(pk)(32) || z(32) (§2.5).
+inline constexpr std::size_t kKyberIndcpaSize = 768;
+inline constexpr std::size_t kKyberHashOffset = kKyberIndcpaSize + kyber::kPublicKeySize;
+inline constexpr std::size_t kKyberZOffset = kKyberHashOffset + 32;
+inline constexpr std::size_t kEskiSecretPartSize = kKyberIndcpaSize + 32;
+static_assert(kKyberZOffset + 32 == kyber::kSecretKeySize);
+
 // An initiator handshake in progress (IHI1 until EmptyData or expiry).
 struct InitiatorHandshake {
   enum class State : uint8_t { kAwaitRespHello, kAwaitEmptyData };
   State state = State::kAwaitRespHello;
   WireProfile profile;
   SessionId sidi{};
-  std::optional<ChainingKey> ck;         // erased once InitConf is built
-  std::optional<kyber::SecretKey> eski;  // erased once RespHello is processed
-  CookieValue cookie_value;              // §5.2; replaced by a CookieReply
-  Key32 txkt;                            // responder's transmit key, for EmptyData
+  std::optional<ChainingKey> ck;  // erased once InitConf is built
+  // The secret parts of eski (indcpa key, z); its public parts (epki, SHA3-256(epki)) are
+  // rebuilt from the stored InitHello, halving what a pending handshake keeps in locked memory.
+  std::optional<crypto::Secret<kEskiSecretPartSize>> eski_secret;  // erased after RespHello
+  CookieValue cookie_value;  // §5.2; replaced by a CookieReply
+  Key32 txkt;                // responder's transmit key, for EmptyData
   uint64_t txnt = 0;
   std::vector<uint8_t> tx;  // last message sent, for retransmission
   Timestamp created{};

@@ -87,6 +87,15 @@ TEST(Cli, ExchangeWordsAndConfigOption) {
   EXPECT_EQ(ex2.words.back(), "-pk");
 }
 
+TEST(Cli, RustLogFilter) {
+  EXPECT_EQ(level_from_rust_log("info"), LogLevel::kInfo);
+  EXPECT_EQ(level_from_rust_log("warn,rosenpass=debug"), LogLevel::kDebug);
+  EXPECT_EQ(level_from_rust_log("other=trace"), LogLevel::kError);
+  EXPECT_EQ(level_from_rust_log("rosenpass::app_server=trace,info"), LogLevel::kTrace);
+  EXPECT_EQ(level_from_rust_log(""), LogLevel::kError);
+  EXPECT_EQ(level_from_rust_log("off"), LogLevel::kOff);
+}
+
 TEST(Cli, PskBrokerOptionsAreExclusive) {
   EXPECT_EQ(inv_of({"--psk-broker", "b.sock", "validate"}).global.psk_broker_path, "b.sock");
   EXPECT_EQ(exit_of({"--psk-broker-path", "a", "-p", "validate"}).code, 2);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdio>
 #include <functional>
 #include <memory>
 
@@ -85,6 +86,53 @@ TEST(RosenpassBinary, VersionHelpAndUsage) {
   EXPECT_EQ(run_rosenpass_bin(d, {"-v"}).code, 0);
 }
 
+// Renders a man page as `man` shows it (roff escapes such as \- removed when man is absent).
+std::string render_man(const std::string& path) {
+  std::string cmd = "MANWIDTH=200 man -l '" + path + "' 2>/dev/null";
+  std::string out;
+  if (FILE* f = ::popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+    ::pclose(f);
+  }
+  if (!out.empty()) return out;
+  out = read_text(path);
+  for (std::size_t p; (p = out.find("\\-")) != std::string::npos;) out.replace(p, 2, "-");
+  return out;
+}
+
+TEST(RosenpassBinary, ManPagesAndCompletions) {
+  ScratchDir d;
+  auto r = run_rosenpass_bin(d, {"--generate-manpage", d / "man", "validate"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* page : {"rosenpass", "rosenpass-exchange", "rosenpass-exchange-config",
+                           "rosenpass-gen-config", "rosenpass-gen-keys", "rosenpass-validate"}) {
+    std::string text = render_man(d / ("man/" + std::string(page) + ".1"));
+    for (const char* section : {"NAME", "SYNOPSIS", "OPTIONS"}) {
+      EXPECT_NE(text.find(section), std::string::npos) << page << " lacks " << section;
+    }
+    if (std::string(page) != "rosenpass") {
+      EXPECT_NE(text.find("DESCRIPTION"), std::string::npos) << page;
+    }
+  }
+  EXPECT_FALSE(exists(d / "man/rosenpass-keygen.1"));
+  std::string top = render_man(d / "man/rosenpass.1");
+  for (const char* s : {"EXIT STATUS", "SEE ALSO", "STANDARDS", "AUTHORS", "BUGS", "[--log-level]",
+                        "rosenpass-exchange-config(1)",
+                        "Start Rosenpass key exchanges based on a configuration file",
+                        "https://rosenpass.eu/whitepaper.pdf"}) {
+    EXPECT_NE(top.find(s), std::string::npos) << s;
+  }
+  std::string ex = render_man(d / "man/rosenpass-exchange.1");
+  EXPECT_NE(ex.find("[-c|--config-file]"), std::string::npos);
+  EXPECT_NE(ex.find("PSK := preshared-key"), std::string::npos);
+  auto bash = run_rosenpass_bin(d, {"--print-completions", "bash", "--generate-manpage", d / "x"});
+  EXPECT_EQ(bash.code, 0);
+  EXPECT_NE(bash.out.find("complete -F _rosenpass rosenpass"), std::string::npos);
+  EXPECT_FALSE(exists(d / "x"));  // only the completion script is printed
+  EXPECT_EQ(run_rosenpass_bin(d, {"--print-completions", "tcsh"}).code, 2);
+}
+
 TEST_F(Keys, BadInputsGiveTheDocumentedMessageAndTouchNoKeyFile) {
   const std::string out = dir_ / "out.key";
   write_text(out, "previous");
@@ -99,6 +147,9 @@ TEST_F(Keys, BadInputsGiveTheDocumentedMessageAndTouchNoKeyFile) {
       {"wrong-size key file",
        toml_peer_config(key("a.pk"), key("a.sk"), "", dir_ / "short.pk", "", out),
        "peer 0 public-key file \"" + dir_ / "short.pk" + "\" is invalid"},
+      {"wrong-size secret key",
+       toml_peer_config(key("a.pk"), dir_ / "short.pk", "", key("b.pk"), "", out),
+       "could not load secret-key file \"" + dir_ / "short.pk" + "\": invalid key"},
       {"malformed TOML", "listen = [\n", "TOML parse error"},
       {"unknown key",
        toml_peer_config(key("a.pk"), key("a.sk"), "", key("b.pk"), "", out) + "colour = \"blue\"\n",
@@ -179,6 +230,38 @@ TEST_F(Exchange, ExchangeConfigOnIPv4) {
   EXPECT_EQ(b.proc->stop(SIGINT), 0);
 }
 
+TEST_F(Exchange, GarbageDatagramsAreDroppedAndExplainedWhenVerbose) {
+  int pa = free_udp_port(), pb = free_udp_port();
+  auto b = start_config("b", "a", "127.0.0.1:" + std::to_string(pb), "");
+  std::this_thread::sleep_for(300ms);  // let it bind
+  ASSERT_TRUE(b.proc->running()) << b.proc->err();
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(pb));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::vector<std::vector<uint8_t>> junk = {{},
+                                            {0x81},
+                                            std::vector<uint8_t>(1060, 0x81),
+                                            std::vector<uint8_t>(1092, 0x81),
+                                            std::vector<uint8_t>(176, 0x83),
+                                            std::vector<uint8_t>(9000, 0xff)};
+  for (int round = 0; round < 20; ++round) {
+    for (const auto& j : junk) {
+      ::sendto(fd, j.data(), j.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+    }
+  }
+  ::close(fd);
+  auto a =
+      start_config("a", "b", "127.0.0.1:" + std::to_string(pa), "127.0.0.1:" + std::to_string(pb));
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  EXPECT_NE(b.proc->err().find("error processing incoming message from 127.0.0.1:"),
+            std::string::npos)
+      << b.proc->err();
+  EXPECT_EQ(a.proc->stop(), 0);
+  EXPECT_EQ(b.proc->stop(), 0);
+}
+
 TEST_F(Exchange, FixedProtocolVersions) {
   for (std::string v : {"V02", "V03", "V02-pc"}) {
     int pa = free_udp_port(), pb = free_udp_port();
@@ -197,6 +280,51 @@ TEST_F(Exchange, FixedProtocolVersions) {
     EXPECT_NE(b.proc->out().find("output-key peer " + peer_id("a.pk", hash) + " "),
               std::string::npos)
         << v << ": " << b.proc->out();
+    EXPECT_EQ(a.proc->stop(), 0);
+    EXPECT_EQ(b.proc->stop(), 0);
+  }
+}
+
+TEST_F(Exchange, AutoResponderAnswersEachFixedInitiator) {
+  for (std::string v : {"V03", "V02-pc"}) {
+    int pa = free_udp_port(), pb = free_udp_port();
+    std::string la = "127.0.0.1:" + std::to_string(pa), lb = "127.0.0.1:" + std::to_string(pb);
+    ::unlink((dir_ / "a.osk").c_str());
+    ::unlink((dir_ / "b.osk").c_str());
+    auto a = start_config("a", "b", la, lb, v, "protocol_version = \"" + v + "\"\n");
+    auto b = start_config("b", "a", lb, "", v);  // auto, responder only
+    ASSERT_TRUE(exchanged(a, b)) << v << "\n" << a.proc->err() << "\n---\n" << b.proc->err();
+    auto hash = v == "V03" ? crypto::HashChoice::kShake256 : crypto::HashChoice::kBlake2b;
+    EXPECT_NE(b.proc->out().find("output-key peer " + peer_id("a.pk", hash) + " "),
+              std::string::npos)
+        << v << ": " << b.proc->out();
+    EXPECT_EQ(a.proc->stop(), 0);
+    EXPECT_EQ(b.proc->stop(), 0);
+  }
+}
+
+TEST_F(Exchange, ClientModeWithoutListenAndSeveralListenAddresses) {
+  // b listens on 127.0.0.1 and ::1 with one port; a has no `listen` (a kernel-chosen
+  // dual-stack port) and reaches b through a host name that resolves to both.
+  for (std::string host : {"localhost", "127.0.0.1", "[::1]"}) {
+    int pb = free_udp_port();
+    ::unlink((dir_ / "a.osk").c_str());
+    ::unlink((dir_ / "b.osk").c_str());
+    Daemon a, b;
+    a.key_out = dir_ / "a.osk";
+    b.key_out = dir_ / "b.osk";
+    b.proc = std::make_unique<Process>(
+        std::vector<std::string>{"exchange", "secret-key", key("b.sk"), "public-key", key("b.pk"),
+                                 "listen", "127.0.0.1:" + std::to_string(pb), "listen",
+                                 "[::1]:" + std::to_string(pb), "peer", "public-key", key("a.pk"),
+                                 "outfile", b.key_out},
+        dir_ / "b.out", dir_ / "b.err");
+    a.proc = std::make_unique<Process>(
+        std::vector<std::string>{"exchange", "secret-key", key("a.sk"), "public-key", key("a.pk"),
+                                 "peer", "public-key", key("b.pk"), "endpoint",
+                                 host + ":" + std::to_string(pb), "outfile", a.key_out},
+        dir_ / "a.out", dir_ / "a.err");
+    ASSERT_TRUE(exchanged(a, b)) << host << "\n" << a.proc->err() << "\n---\n" << b.proc->err();
     EXPECT_EQ(a.proc->stop(), 0);
     EXPECT_EQ(b.proc->stop(), 0);
   }

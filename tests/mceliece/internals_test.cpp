@@ -7,7 +7,11 @@
 #include <vector>
 
 #include "control_bits.h"
+#include "crypto/test_util.h"
 #include "ct_sort.h"
+#include "decode.h"
+#include "encode.h"
+#include "fft.h"
 #include "gf.h"
 
 namespace {
@@ -84,6 +88,94 @@ TEST(McElieceControlBits, IdentityAndRandomPermutations) {
   std::mt19937 gen(3);
   std::shuffle(pi.begin(), pi.end(), gen);
   expect_network_realises(pi);
+}
+
+}  // namespace
+
+namespace {
+
+Gf element(const FieldValues& v, int k) {
+  Gf r = 0;
+  for (int b = 0; b < kM; ++b) r |= static_cast<Gf>(((v.plane[b][k / 64] >> (k % 64)) & 1) << b);
+  return r;
+}
+
+TEST(McElieceFft, EvaluatesLikeHorner) {
+  std::mt19937 gen(4);
+  for (int trial = 0; trial < 3; ++trial) {
+    std::array<Gf, 128> f{};
+    for (auto& c : f) c = gen() & kGfMask;
+    FieldValues values;
+    fft_evaluate(values, f);
+    for (int k = 0; k < kFieldSize; ++k) {
+      const Gf x = bitrev13(static_cast<Gf>(k));
+      Gf expected = 0;
+      for (int i = 127; i >= 0; --i) expected = gf_mul(expected, x) ^ f[i];
+      ASSERT_EQ(element(values, k), expected) << "k = " << k;
+    }
+  }
+}
+
+TEST(McElieceFft, PowerSumsLikeDirectSums) {
+  std::mt19937 gen(5);
+  FieldValues values;
+  std::vector<Gf> r(kFieldSize);
+  for (int k = 0; k < kFieldSize; ++k) r[k] = (gen() % 3 == 0) ? (gen() & kGfMask) : 0;
+  values = FieldValues{};
+  for (int k = 0; k < kFieldSize; ++k)
+    for (int b = 0; b < kM; ++b)
+      values.plane[b][k / 64] |= static_cast<uint64_t>((r[k] >> b) & 1) << (k % 64);
+  std::array<Gf, 256> s;
+  fft_power_sums(s, values);
+  for (int j : {0, 1, 2, 77, 191, 255}) {
+    Gf expected = 0;
+    for (int k = 0; k < kFieldSize; ++k) {
+      Gf p = r[k];
+      for (int e = 0; e < j; ++e) p = gf_mul(p, bitrev13(static_cast<Gf>(k)));
+      expected ^= p;
+    }
+    EXPECT_EQ(s[j], expected) << "j = " << j;
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// The FFT decoder against the textbook one, on the recorded key: valid error vectors
+// (weights 96), too few or too many errors, and random syndromes.
+TEST(McElieceDecode, FastDecoderAgreesWithTextbookDecoder) {
+  const auto sk = rosenpass::test::vector_file("peer_b_sk.bin");
+  const auto pk = rosenpass::test::vector_file("peer_b_pk.bin");
+  const auto goppa = std::span<const uint8_t, kGoppaBytes>(sk.data() + kSkGoppa, kGoppaBytes);
+  const auto control =
+      std::span<const uint8_t, kControlBytes>(sk.data() + kSkControl, kControlBytes);
+  std::mt19937 gen(6);
+  for (int weight : {96, 96, 95, 97, 0, 1, -1}) {
+    std::array<uint8_t, kErrorBytes> e{};
+    std::array<uint8_t, kSyndromeBytes> c0{};
+    if (weight >= 0) {
+      int placed = 0;
+      while (placed < weight) {
+        const int pos = static_cast<int>(gen() % kN);
+        if (e[pos / 8] >> (pos % 8) & 1) continue;
+        e[pos / 8] |= static_cast<uint8_t>(1 << (pos % 8));
+        ++placed;
+      }
+      encode(c0, std::span<const uint8_t>(pk), e);
+    } else {
+      for (auto& b : c0) b = static_cast<uint8_t>(gen());
+    }
+    std::array<uint8_t, kErrorBytes> fast{}, textbook{};
+    const uint8_t ok_fast = decode(fast, c0, goppa, control);
+    const uint8_t ok_textbook = decode_reference(textbook, c0, goppa, control);
+    EXPECT_EQ(ok_fast, ok_textbook) << "weight " << weight;
+    EXPECT_EQ(ok_fast, weight == 96 ? 0xff : 0) << "weight " << weight;
+    if (weight == 96) {
+      EXPECT_EQ(fast, e);
+      EXPECT_EQ(textbook, e);
+    }
+  }
 }
 
 }  // namespace

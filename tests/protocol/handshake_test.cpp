@@ -1,6 +1,7 @@
 // (b) In-memory handshakes per wire profile, auto against each fixed profile, many peers.
 #include <gtest/gtest.h>
 
+#include "rosenpass/crypto/hash_domains.h"
 #include "sim.h"
 
 namespace rosenpass::test {
@@ -162,6 +163,51 @@ TEST(Handshake, ManyPeersOnOneServer) {
   }
   std::sort(hub_keys.begin(), hub_keys.end());
   EXPECT_EQ(std::unique(hub_keys.begin(), hub_keys.end()), hub_keys.end());
+}
+
+}  // namespace
+}  // namespace rosenpass::test
+
+namespace rosenpass::test {
+namespace {
+
+TEST(Handshake, AutoRelearnsAfterThePeerChangesItsWire) {
+  Node a(13), b(14);
+  PeerHandle ab = connect(a, b, WireProfile::kAuto, true);
+  connect(b, a, WireProfile::kV03, false);
+  {
+    Sim sim(*a.server, *b.server);
+    sim.run_until(10s);
+    ASSERT_EQ(a.server->active_profile(ab), WireProfile::kV03);
+  }
+  // The peer restarts speaking only the legacy wire (same keys).
+  Node b2(14);
+  connect(b2, a, WireProfile::kV02pc, false);
+  Sim sim(*a.server, *b2.server);
+  sim.now = Timestamp(10s);
+  sim.run_until(1500s);
+  EXPECT_EQ(a.server->active_profile(ab), WireProfile::kV02pc);
+  ASSERT_GE(sim.count(1, KeyEvent::Kind::kExchanged), 1);
+  EXPECT_EQ(sim.last_key(0), sim.last_key(1));
+}
+
+}  // namespace
+}  // namespace rosenpass::test
+
+namespace rosenpass::test {
+namespace {
+
+TEST(Handshake, PeerIdFollowsTheConfiguredHash) {
+  Node a(15), b(16);
+  PeerHandle v03 = connect(a, b, WireProfile::kV03, false);
+  Node c(17);
+  PeerHandle v02 = connect(a, c, WireProfile::kV02, false);
+  const auto& d3 = crypto::hash_domains(crypto::HashChoice::kShake256);
+  const auto& d2 = crypto::hash_domains(crypto::HashChoice::kBlake2b);
+  EXPECT_EQ(a.server->peer_id(v03),
+            crypto::keyed_hash(crypto::HashChoice::kShake256, d3.peer_id, *b.keys.pk));
+  EXPECT_EQ(a.server->peer_id(v02),
+            crypto::keyed_hash(crypto::HashChoice::kBlake2b, d2.peer_id, *c.keys.pk));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 //   Key events (in both results) carry the output key to install (e.g. as WireGuard PSK).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -78,8 +79,9 @@ class LoadPolicy {
 };
 
 // The default policy: under load while more than `max_per_second` InitHellos arrived within
-// the last second (each costs two 512 KiB hash passes and two KEM operations).
-std::unique_ptr<LoadPolicy> make_rate_load_policy(uint32_t max_per_second = 200);
+// the last second. Each costs a McEliece decapsulation and encapsulation and three 512 KiB
+// hash passes (tens of ms), so 50/s is about what one core can answer.
+std::unique_ptr<LoadPolicy> make_rate_load_policy(uint32_t max_per_second = 50);
 // A policy that is never under load (the reference without its cookie feature).
 std::unique_ptr<LoadPolicy> make_never_under_load();
 
@@ -150,6 +152,9 @@ class Server {
 
   // The profile used for the peer's next initiation (learned for kAuto peers).
   WireProfile active_profile(PeerHandle peer) const;
+  // The remote peer's id, lhash("peer id", its pk), under its configured hash: SHAKE256 for
+  // kV03, BLAKE2b otherwise (the id the reference prints on stdout).
+  std::array<uint8_t, 32> peer_id(PeerHandle peer) const;
   uint64_t dropped(DropReason reason) const;
   std::size_t peer_count() const;
 

@@ -1,9 +1,12 @@
 #include "control_bits.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
+#include "cpu_dispatch.h"
 #include "ct_sort.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
@@ -118,6 +121,55 @@ void apply_benes(std::span<uint16_t, kFieldSize> values,
       const uint16_t d = (values[lo] ^ values[lo + gap]) & swap;
       values[lo] ^= d;
       values[lo + gap] ^= d;
+    }
+  }
+}
+
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "control bits are loaded as words");
+
+uint64_t load_le(const uint8_t* p, int bytes) {
+  uint64_t r = 0;
+  std::memcpy(&r, p, bytes == 8 ? 8 : 4);
+  return r;
+}
+
+// Moves the g-bit groups of a 32-bit value into the low halves of 2g-bit slots.
+uint64_t spread_groups(uint64_t x, std::size_t g) {
+  static constexpr uint64_t kMasks[] = {0x5555555555555555, 0x3333333333333333, 0x0f0f0f0f0f0f0f0f,
+                                        0x00ff00ff00ff00ff, 0x0000ffff0000ffff};
+  for (int level = 4; level >= 0 && (std::size_t{1} << level) >= g; --level)
+    x = (x | (x << (1u << level))) & kMasks[level];
+  return x;
+}
+
+}  // namespace
+
+RP_MCE_CLONES void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kControlBytes> control,
+                                      bool inverse) {
+  constexpr int kLayers = 2 * kM - 1;
+  constexpr std::size_t kHalf = kFieldSize / 2;
+  for (int step = 0; step < kLayers; ++step) {
+    const int layer = inverse ? kLayers - 1 - step : step;
+    const std::size_t gap = std::size_t{1} << std::min(layer, kLayers - 1 - layer);
+    const uint8_t* bits = control.data() + layer * kHalf / 8;
+    if (gap >= 64) {
+      const std::size_t gap_words = gap / 64;
+      for (std::size_t chunk = 0; chunk < kHalf / 64; ++chunk) {
+        const uint64_t mask = load_le(bits + 8 * chunk, 8);
+        const std::size_t j = 64 * chunk;
+        const std::size_t w = ((j % gap) + 2 * gap * (j / gap)) / 64;
+        const uint64_t d = (x[w] ^ x[w + gap_words]) & mask;
+        x[w] ^= d;
+        x[w + gap_words] ^= d;
+      }
+    } else {
+      for (std::size_t w = 0; w < x.size(); ++w) {
+        const uint64_t mask = spread_groups(load_le(bits + 4 * w, 4), gap);
+        const uint64_t t = (x[w] ^ (x[w] >> gap)) & mask;
+        x[w] ^= t ^ (t << gap);
+      }
     }
   }
 }

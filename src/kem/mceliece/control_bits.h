@@ -3,6 +3,7 @@
 // formulas for control bits for permutation networks"), and the network's application.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 
@@ -23,5 +24,12 @@ void apply_benes(std::span<uint16_t, kFieldSize> values,
 // The support alpha_0..alpha_{n-1} = bitrev(pi(i)) recovered from the control bits.
 void support_from_control_bits(std::span<Gf, kN> support,
                                std::span<const uint8_t, kControlBytes> control);
+
+// 8192 bits, one per field element (bit i in word i/64).
+using BitPlane = std::array<uint64_t, kFieldSize / 64>;
+
+// Permutes one bit per element with the network, word-parallel: forward gives
+// y[i] = x[pi(i)] (FFT order -> support order), inverse undoes it.
+void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kControlBytes> control, bool inverse);
 
 }  // namespace rosenpass::kem::mceliece460896::detail

@@ -1,73 +1,68 @@
+// The fast decoder. Everything runs on all 8192 field elements at once, in FFT order
+// (fft.h), bitsliced; the secret Benes network moves single bit planes between FFT order
+// and support order. Steps:
+//   1. g at every field element (FFT), weights 1/g^2;
+//   2. the received word r = (c0, 0...) moved to FFT order; syndrome = power sums of r/g^2;
+//   3. error locator (Berlekamp-Massey), evaluated everywhere (FFT); its zeros at support
+//      elements are the error positions;
+//   4. accept iff there are exactly 96 and their syndrome equals the one received.
 #include "decode.h"
 
 #include <algorithm>
-#include <array>
 #include <memory>
 
 #include "control_bits.h"
-#include "gf.h"
-#include "goppa.h"
+#include "fft.h"
 #include "rosenpass/crypto/secure_memory.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
 namespace {
 
-using Syndrome = std::array<Gf, 2 * kT>;
-
-// s_j = sum_i r_i alpha_i^j / g(alpha_i)^2 for j < 2t, over the first `count` positions.
-void syndrome(Syndrome& s, std::span<const uint8_t> r, std::span<const Gf> weight,
-              std::span<const Gf> support, int count) {
-  s.fill(0);
-  for (int i = 0; i < count; ++i) {
-    const Gf bit = static_cast<Gf>(0u - ((r[i / 8] >> (i % 8)) & 1u));
-    Gf v = weight[i] & bit;
-    const Gf a = support[i];
-    for (int j = 0; j < 2 * kT; ++j) {
-      s[j] ^= v;
-      v = gf_mul(v, a);
-    }
-  }
-}
-
-// Berlekamp-Massey without data-dependent branches; returns the error locator reversed so
-// that its roots are the support elements of the error positions.
-std::array<Gf, kT + 1> berlekamp_massey(const Syndrome& s) {
-  std::array<Gf, kT + 1> c{}, b{}, tmp{};
-  c[0] = 1;
-  b[1] = 1;
-  Gf prev = 1;       // discrepancy when b was saved
-  uint32_t len = 0;  // current LFSR length
-  for (uint32_t n = 0; n < 2 * kT; ++n) {
-    Gf d = 0;
-    for (uint32_t i = 0; i <= std::min<uint32_t>(n, kT); ++i) d ^= gf_mul(c[i], s[n - i]);
-    const Gf nonzero = static_cast<Gf>(~gf_is_zero_mask(d));
-    // lengthen iff d != 0 and 2*len <= n
-    const Gf lengthen = nonzero & static_cast<Gf>(0u - (((n - 2 * len) >> 31) ^ 1u));
-    tmp = c;
-    const Gf f = gf_mul(d, gf_inv(prev));
-    for (int i = 0; i <= kT; ++i) c[i] ^= gf_mul(f, b[i]) & nonzero;
-    len = (len & ~uint32_t{lengthen}) | ((n + 1 - len) & uint32_t{lengthen});
-    for (int i = 0; i <= kT; ++i) b[i] = static_cast<Gf>((b[i] & ~lengthen) | (tmp[i] & lengthen));
-    prev = static_cast<Gf>((prev & ~lengthen) | (d & lengthen));
-    for (int i = kT; i >= 1; --i) b[i] = b[i - 1];
-    b[0] = 0;
-  }
-  std::array<Gf, kT + 1> out;
-  for (int i = 0; i <= kT; ++i) out[i] = c[kT - i];
-  return out;
-}
-
-Gf eval(const std::array<Gf, kT + 1>& p, Gf x) {
-  Gf r = p[kT];
-  for (int i = kT - 1; i >= 0; --i) r = gf_mul(r, x) ^ p[i];
-  return r;
-}
-
 struct Workspace {
-  std::array<Gf, kN> support;
-  std::array<Gf, kN> weight;
-  Syndrome s, s_check;
+  FieldValues g_values;  // g(x), then 1/g(x)^2
+  FieldValues scratch;
+  BitPlane received;  // r in FFT order
+  BitPlane support;   // 1 at the n support elements, in FFT order
+  BitPlane errors;    // e in FFT order
+  std::array<Gf, 256> syndrome, check;
+  std::array<Gf, 128> poly;
 };
+
+// Sum of all set bits, branch-free and table-free.
+uint32_t count_bits(const BitPlane& x) {
+  uint32_t total = 0;
+  for (uint64_t v : x) {
+    v = v - ((v >> 1) & 0x5555555555555555);
+    v = (v & 0x3333333333333333) + ((v >> 2) & 0x3333333333333333);
+    v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0f;
+    total += static_cast<uint32_t>((v * 0x0101010101010101) >> 56);
+  }
+  return total;
+}
+
+// values[k] masked to the positions set in `bits`.
+void mask_values(FieldValues& out, const FieldValues& values, const BitPlane& bits) {
+  for (int b = 0; b < kM; ++b)
+    for (std::size_t w = 0; w < kGroups; ++w) out.plane[b][w] = values.plane[b][w] & bits[w];
+}
+
+// v -> 1/v^2 for every element, with one inversion per lane (Montgomery's trick across the
+// 32 blocks of 4 groups: prefix products, invert the last, walk back). g has no zeros in
+// GF(2^13).
+RP_MCE_CLONES void invert_squares(FieldValues& v, FieldValues& prefix) {
+  using Wide = Planes<u64x4>;
+  constexpr std::size_t kStep = 4;
+  store(prefix, 0, load<u64x4>(v, 0));
+  for (std::size_t w = kStep; w < kGroups; w += kStep)
+    store(prefix, w, bs_mul(load<u64x4>(prefix, w - kStep), load<u64x4>(v, w)));
+  Wide inv = bs_inv(load<u64x4>(prefix, kGroups - kStep));
+  for (std::size_t w = kGroups - kStep; w > 0; w -= kStep) {
+    const Wide vw_inv = bs_mul(inv, load<u64x4>(prefix, w - kStep));
+    inv = bs_mul(inv, load<u64x4>(v, w));
+    store(v, w, bs_sq(vw_inv));
+  }
+  store(v, 0, bs_sq(inv));
+}
 
 }  // namespace
 
@@ -75,29 +70,48 @@ uint8_t decode(std::span<uint8_t, kErrorBytes> e, std::span<const uint8_t, kSynd
                std::span<const uint8_t, kGoppaBytes> goppa,
                std::span<const uint8_t, kControlBytes> control) {
   auto ws = std::make_unique<Workspace>();
-  std::array<Gf, kT> g;
-  for (int i = 0; i < kT; ++i) g[i] = load_gf(goppa.data() + 2 * i);
-  support_from_control_bits(ws->support, control);
-  for (int i = 0; i < kN; ++i) ws->weight[i] = gf_inv(gf_sq(goppa_eval(g, ws->support[i])));
 
-  syndrome(ws->s, c0, ws->weight, ws->support, kRows);
-  const auto locator = berlekamp_massey(ws->s);
+  // 1. weights 1/g(x)^2 at every field element
+  ws->poly.fill(0);
+  for (int i = 0; i < kT; ++i) ws->poly[i] = load_gf(goppa.data() + 2 * i);
+  ws->poly[kT] = 1;
+  fft_evaluate(ws->g_values, ws->poly);
+  invert_squares(ws->g_values, ws->scratch);
 
-  std::fill(e.begin(), e.end(), uint8_t{0});
-  uint32_t w = 0;
-  for (int i = 0; i < kN; ++i) {
-    const uint32_t root = gf_is_zero_mask(eval(locator, ws->support[i])) & 1u;
-    e[i / 8] |= static_cast<uint8_t>(root << (i % 8));
-    w += root;
+  // 2. syndrome of r = (c0, 0, ..., 0)
+  ws->received.fill(0);
+  for (std::size_t i = 0; i < kSyndromeBytes; ++i)
+    ws->received[i / 8] |= uint64_t{c0[i]} << (8 * (i % 8));
+  benes_permute_bits(ws->received, control, /*inverse=*/true);
+  mask_values(ws->scratch, ws->g_values, ws->received);
+  fft_power_sums(ws->syndrome, ws->scratch);
+
+  // 3. error positions: zeros of the locator at support elements
+  const auto locator = error_locator(std::span<const Gf, 2 * kT>(ws->syndrome.data(), 2 * kT));
+  ws->poly.fill(0);
+  std::copy(locator.begin(), locator.end(), ws->poly.begin());
+  fft_evaluate(ws->scratch, ws->poly);
+  ws->support.fill(0);
+  for (int i = 0; i < kN / 64; ++i) ws->support[i] = ~uint64_t{0};
+  benes_permute_bits(ws->support, control, /*inverse=*/true);
+  for (std::size_t w = 0; w < kGroups; ++w) {
+    uint64_t nonzero = 0;
+    for (int b = 0; b < kM; ++b) nonzero |= ws->scratch.plane[b][w];
+    ws->errors[w] = ~nonzero & ws->support[w];
   }
-  syndrome(ws->s_check, e, ws->weight, ws->support, kN);
 
-  uint32_t check = w ^ kT;
-  for (int j = 0; j < 2 * kT; ++j) check |= ws->s[j] ^ ws->s_check[j];
-  // check == 0 iff decoding succeeded
-  const uint8_t ok = static_cast<uint8_t>(0u - ((check - 1) >> 31));
+  // 4. exactly t errors whose syndrome is the received one
+  const uint32_t weight = count_bits(ws->errors);
+  mask_values(ws->scratch, ws->g_values, ws->errors);
+  fft_power_sums(ws->check, ws->scratch);
+  uint32_t diff = weight ^ kT;
+  for (int j = 0; j < 2 * kT; ++j) diff |= ws->syndrome[j] ^ ws->check[j];
+  const uint8_t ok = static_cast<uint8_t>(0u - ((diff - 1) >> 31));
+
+  benes_permute_bits(ws->errors, control, /*inverse=*/false);
+  for (std::size_t i = 0; i < kErrorBytes; ++i)
+    e[i] = static_cast<uint8_t>(ws->errors[i / 8] >> (8 * (i % 8)));
   crypto::secure_zero(ws.get(), sizeof(Workspace));
-  crypto::secure_zero(g.data(), sizeof(g));
   return ok;
 }
 

@@ -2,9 +2,11 @@
 // weight-96 error vector, in constant time.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 
+#include "gf.h"
 #include "params.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
@@ -14,5 +16,16 @@ namespace rosenpass::kem::mceliece460896::detail {
 uint8_t decode(std::span<uint8_t, kErrorBytes> e, std::span<const uint8_t, kSyndromeBytes> c0,
                std::span<const uint8_t, kGoppaBytes> goppa,
                std::span<const uint8_t, kControlBytes> control);
+
+// The same function computed the textbook way (evaluation and syndromes point by point,
+// ~200 times slower); tests compare the two.
+uint8_t decode_reference(std::span<uint8_t, kErrorBytes> e,
+                         std::span<const uint8_t, kSyndromeBytes> c0,
+                         std::span<const uint8_t, kGoppaBytes> goppa,
+                         std::span<const uint8_t, kControlBytes> control);
+
+// Berlekamp-Massey: the error locator, reversed so that its roots are the error positions'
+// support elements (shared by both decoders).
+std::array<Gf, kT + 1> error_locator(std::span<const Gf, 2 * kT> syndrome);
 
 }  // namespace rosenpass::kem::mceliece460896::detail

@@ -35,37 +35,44 @@ void fixed_weight(std::span<uint8_t, kErrorBytes> e, crypto::RandomSource& rng) 
       }
     if (!rejected(repeated)) break;  // on repetition all 96 are discarded
   }
-  // Scatter without secret addresses: every byte looks at every index.
-  for (std::size_t byte = 0; byte < kErrorBytes; ++byte) {
-    uint8_t v = 0;
-    for (int j = 0; j < kT; ++j) {
-      const uint32_t diff = static_cast<uint32_t>(index[j] >> 3) ^ static_cast<uint32_t>(byte);
-      const uint8_t same = static_cast<uint8_t>(0u - ((diff - 1) >> 31));
-      v |= static_cast<uint8_t>((1u << (index[j] & 7)) & same);
+  // Scatter without secret addresses: every word looks at every index.
+  std::array<uint64_t, kN / 64> words{};
+  for (int j = 0; j < kT; ++j) {
+    const uint64_t bit = uint64_t{1} << (index[j] & 63);
+    const uint64_t word = index[j] >> 6;
+    for (uint64_t w = 0; w < words.size(); ++w) {
+      const uint64_t same = 0 - (((w ^ word) - 1) >> 63);  // all ones iff w == word
+      words[w] |= bit & same;
     }
-    e[byte] = v;
   }
+  std::memcpy(e.data(), words.data(), kErrorBytes);
+  crypto::secure_zero(words.data(), sizeof(words));
   crypto::secure_zero(bytes.data(), bytes.size());
   crypto::secure_zero(index.data(), sizeof(index));
 }
 
 void encode(std::span<uint8_t, kSyndromeBytes> c0, std::span<const uint8_t> pk,
             std::span<const uint8_t, kErrorBytes> e) {
-  // The part of e that meets T: bits 1248..4607, as 53 words (the last one half full).
-  constexpr std::size_t kTailWords = (kRowBytes + 7) / 8;
-  std::array<uint64_t, kTailWords> tail{};
+  // The part of e that meets T: bits 1248..4607 = 52 whole words and 4 bytes.
+  constexpr std::size_t kFullWords = kRowBytes / 8;
+  constexpr std::size_t kTailBytes = kRowBytes % 8;
+  std::array<uint64_t, kFullWords + 1> tail{};
   std::memcpy(tail.data(), e.data() + kSyndromeBytes, kRowBytes);
   std::fill(c0.begin(), c0.end(), uint8_t{0});
   for (int r = 0; r < kRows; ++r) {
-    const uint8_t* pk_row = pk.data() + std::size_t(r) * kRowBytes;
-    std::array<uint64_t, kTailWords> words{};
-    std::memcpy(words.data(), pk_row, kRowBytes);
+    const uint8_t* row = pk.data() + std::size_t(r) * kRowBytes;
     uint64_t acc = 0;
-    for (std::size_t i = 0; i < kTailWords; ++i) acc ^= words[i] & tail[i];
+    for (std::size_t i = 0; i < kFullWords; ++i) {
+      uint64_t word;
+      std::memcpy(&word, row + 8 * i, 8);
+      acc ^= word & tail[i];
+    }
+    uint64_t last = 0;
+    std::memcpy(&last, row + 8 * kFullWords, kTailBytes);
+    acc ^= last & tail[kFullWords];
     // Parity by folding (a popcount may be a table lookup without the instruction).
     for (int shift = 32; shift > 0; shift >>= 1) acc ^= acc >> shift;
-    uint32_t bit = static_cast<uint32_t>(acc & 1);
-    bit ^= (e[r / 8] >> (r % 8)) & 1u;  // the identity block
+    const uint32_t bit = static_cast<uint32_t>(acc & 1) ^ ((e[r / 8] >> (r % 8)) & 1u);
     c0[r / 8] |= static_cast<uint8_t>(bit << (r % 8));
   }
   crypto::secure_zero(tail.data(), sizeof(tail));

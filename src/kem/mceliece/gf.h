@@ -13,6 +13,7 @@ inline constexpr Gf kGfMask = kFieldSize - 1;
 
 // Folds bits 13.. of a carry-less product back with z^13 = z^4 + z^3 + z + 1.
 inline Gf gf_reduce(uint32_t t) {
+#pragma GCC unroll 2
   for (int round = 0; round < 2; ++round) {
     const uint32_t high = t >> 13;
     t = (t & kGfMask) ^ high ^ (high << 1) ^ (high << 3) ^ (high << 4);
@@ -24,6 +25,7 @@ inline Gf gf_mul(Gf a, Gf b) {
   uint32_t t = 0;
   const uint32_t aa = a;
   // Multiplying by a single bit of b is an integer multiply: no data-dependent branch.
+#pragma GCC unroll 13
   for (int i = 0; i < kM; ++i) t ^= aa * (b & (1u << i));
   return gf_reduce(t);
 }

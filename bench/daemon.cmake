@@ -1,0 +1,10 @@
+# bench_daemon: one `rosenpass` daemon with 1,000 peers; start-up time, resident memory
+# (anonymous vs file-backed) and handshakes/s with every peer simulated in this process.
+if(TARGET rosenpass AND TARGET rp_protocol)
+  rp_add_bench(bench_daemon SOURCES ${CMAKE_CURRENT_LIST_DIR}/daemon_scale_bench.cpp
+    LIBS rp_daemon rp_protocol rp_kem_mceliece)
+  add_dependencies(bench_daemon rosenpass)
+  target_compile_definitions(bench_daemon PRIVATE
+    RP_ROSENPASS_BIN="$<TARGET_FILE:rosenpass>"
+    RP_BENCH_CACHE_DIR="${PROJECT_BINARY_DIR}/bench-cache/daemon-keys")
+endif()

@@ -1,0 +1,71 @@
+// Berlekamp-Massey, bitsliced over the coefficient index: the polynomials C (connection)
+// and B (correction) are 128 coefficients in one u64x2 per bit plane, so each step is a
+// handful of whole-polynomial products, with no branch and no secret-dependent index.
+// The division-free form is used (C <- prev*C + d*B); it yields a nonzero multiple of the
+// usual locator, which has the same roots.
+#include "bitsliced.h"
+#include "decode.h"
+#include "fft.h"
+#include "rosenpass/crypto/secure_memory.h"
+
+namespace rosenpass::kem::mceliece460896::detail {
+namespace {
+
+using Poly = Planes<u64x2>;  // lane i = coefficient of x^i
+
+// Multiplies by x: every lane moves up by one; `low` (0 or 1 per plane) enters lane 0.
+inline void shift_up(Poly& p, Gf low) {
+  for (int b = 0; b < kM; ++b) {
+    const u64x2 v = p.plane[b];
+    u64x2 r;
+    r[0] = (v[0] << 1) | ((low >> b) & 1u);
+    r[1] = (v[1] << 1) | (v[0] >> 63);
+    p.plane[b] = r;
+  }
+}
+
+inline Gf lane_of(const Poly& p, int i) {
+  uint32_t r = 0;
+  for (int b = 0; b < kM; ++b)
+    r |= static_cast<uint32_t>((p.plane[b][i / 64] >> (i % 64)) & 1) << b;
+  return static_cast<Gf>(r);
+}
+
+inline Poly select(const Poly& if_set, const Poly& if_clear, uint64_t mask) {
+  Poly r;
+  u64x2 m{};
+  m = m + mask;
+  for (int b = 0; b < kM; ++b) r.plane[b] = (if_set.plane[b] & m) | (if_clear.plane[b] & ~m);
+  return r;
+}
+
+}  // namespace
+
+RP_MCE_CLONES std::array<Gf, kT + 1> error_locator(std::span<const Gf, 2 * kT> s) {
+  Poly c = bs_broadcast<u64x2>(0), b = c, window = c;
+  shift_up(c, 1);  // C = 1
+  shift_up(b, 1);
+  shift_up(b, 0);  // B = x
+  Gf prev = 1;
+  uint32_t len = 0;
+  for (uint32_t n = 0; n < 2 * kT; ++n) {
+    shift_up(window, s[n]);  // lane i = s[n - i]
+    const Gf d = bs_sum_lanes(bs_mul(c, window));
+    const uint64_t nonzero = ~static_cast<uint64_t>(0) * ((gf_is_zero_mask(d) & 1u) ^ 1u);
+    const uint64_t lengthen = nonzero & (0 - static_cast<uint64_t>(((n - 2 * len) >> 31) ^ 1u));
+    const Poly old_c = c;
+    c = bs_xor(bs_mul(bs_broadcast<u64x2>(prev), c), bs_mul(bs_broadcast<u64x2>(d), b));
+    len = static_cast<uint32_t>((len & ~lengthen) | ((n + 1 - len) & lengthen));
+    b = select(old_c, b, lengthen);
+    prev = static_cast<Gf>((prev & ~lengthen) | (d & lengthen));
+    shift_up(b, 0);
+  }
+  std::array<Gf, kT + 1> out;
+  for (int i = 0; i <= kT; ++i) out[i] = lane_of(c, kT - i);
+  crypto::secure_zero(&c, sizeof(c));
+  crypto::secure_zero(&b, sizeof(b));
+  crypto::secure_zero(&window, sizeof(window));
+  return out;
+}
+
+}  // namespace rosenpass::kem::mceliece460896::detail

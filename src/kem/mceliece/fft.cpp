@@ -1,0 +1,220 @@
+// The recursion: with the basis (b_0..b_{d-1}) of the current subspace and its last element
+// b = b_{d-1}, twist f(x) -> f(b x) so the last basis element becomes 1, split
+// f(x) = f0(x^2 + x) + x f1(x^2 + x) (Taylor expansion at x^2 + x), evaluate f0 and f1 on the
+// subspace spanned by (c_i^2 + c_i) with c_i = b_i / b, and combine:
+//   out[k] = u[k] + G_k v[k],  out[k + half] = out[k] + v[k],  G_k = sum_i k_i c_i.
+// After 7 splits a polynomial of degree < 128 is a constant and one of degree < 256 is
+// linear; the remaining 6 dimensions (64 points) are evaluated directly, as one bitsliced
+// word per plane. Every butterfly then works on whole words: no shuffles inside a word.
+#include "fft.h"
+
+#include <vector>
+
+#include "rosenpass/crypto/secure_memory.h"
+
+namespace rosenpass::kem::mceliece460896::detail {
+namespace {
+
+constexpr int kSplits = 7;  // recursion levels done by butterflies
+
+// Group offset of depth d's butterfly constants in Tables::butterfly.
+constexpr std::size_t butterfly_offset(int d) {
+  return kGroups - (kGroups >> d);
+}
+
+struct Tables {
+  // twist[d][i] = (last basis element at depth d)^i, for i < 256 >> d
+  std::array<std::vector<Gf>, kSplits> twist;
+  // G_k for k = 64 w + lane at depth d: group butterfly_offset(d) + w, w < 2^(6-d)
+  FieldValues butterfly;
+  Bits13 leaf_points;  // the 64 points of the depth-7 subspace
+};
+
+const Tables& tables() {
+  static const Tables t = [] {
+    Tables t{};
+    // Depth-0 basis: bit i of the FFT index k stands for z^(12-i), so k <-> bitrev13(k).
+    std::vector<Gf> basis(kM);
+    for (int i = 0; i < kM; ++i) basis[i] = static_cast<Gf>(1u << (kM - 1 - i));
+    for (int d = 0; d < kSplits; ++d) {
+      const int dim = kM - d;
+      const Gf last = basis[dim - 1];
+      const Gf last_inv = gf_inv(last);
+      t.twist[d].resize(256 >> d);
+      Gf power = 1;
+      for (auto& tw : t.twist[d]) {
+        tw = power;
+        power = gf_mul(power, last);
+      }
+      std::vector<Gf> c(dim - 1);
+      for (int i = 0; i < dim - 1; ++i) c[i] = gf_mul(basis[i], last_inv);
+      for (int k = 0; k < (1 << (dim - 1)); ++k) {
+        Gf g = 0;
+        for (int i = 0; i < dim - 1; ++i)
+          if ((k >> i) & 1) g ^= c[i];
+        for (int b = 0; b < kM; ++b)
+          t.butterfly.plane[b][butterfly_offset(d) + k / 64] |= static_cast<uint64_t>((g >> b) & 1)
+                                                                << (k % 64);
+      }
+      basis.resize(dim - 1);
+      for (int i = 0; i < dim - 1; ++i) basis[i] = gf_sq(c[i]) ^ c[i];
+    }
+    t.leaf_points = Bits13{};
+    for (int l = 0; l < 64; ++l) {
+      Gf p = 0;
+      for (int i = 0; i < 6; ++i)
+        if ((l >> i) & 1) p ^= basis[i];
+      for (int b = 0; b < kM; ++b)
+        t.leaf_points.plane[b] |= static_cast<uint64_t>((p >> b) & 1) << l;
+    }
+    return t;
+  }();
+  return t;
+}
+
+// Taylor expansion at x^2 + x, in place, for a length that is a power of two:
+// f = f0 + x^(2b) f1 + x^(3b) f2  ->  l = f0 + x^b (f1 + f2),  h = (f1 + f2) + x^b f2.
+void taylor(Gf* f, int len) {
+  if (len <= 2) return;
+  const int b = len / 4;
+  for (int i = 0; i < b; ++i) {
+    f[2 * b + i] ^= f[3 * b + i];
+    f[b + i] ^= f[2 * b + i];
+  }
+  taylor(f, len / 2);
+  taylor(f + len / 2, len / 2);
+}
+
+// The transpose of taylor(): the same XORs with source and destination exchanged, in
+// reverse order.
+void taylor_transposed(Gf* f, int len) {
+  if (len <= 2) return;
+  const int b = len / 4;
+  taylor_transposed(f, len / 2);
+  taylor_transposed(f + len / 2, len / 2);
+  for (int i = 0; i < b; ++i) {
+    f[2 * b + i] ^= f[b + i];
+    f[3 * b + i] ^= f[2 * b + i];
+  }
+}
+
+// f = sum T_i (x^2+x)^i with T_i = f[2i] + f[2i+1] x  ->  f0 = evens, f1 = odds.
+void deinterleave(Gf* f, int len, Gf* tmp) {
+  for (int i = 0; i < len / 2; ++i) {
+    tmp[i] = f[2 * i];
+    tmp[len / 2 + i] = f[2 * i + 1];
+  }
+  for (int i = 0; i < len; ++i) f[i] = tmp[i];
+}
+
+void interleave(Gf* f, int len, Gf* tmp) {
+  for (int i = 0; i < len / 2; ++i) {
+    tmp[2 * i] = f[i];
+    tmp[2 * i + 1] = f[len / 2 + i];
+  }
+  for (int i = 0; i < len; ++i) f[i] = tmp[i];
+}
+
+// One butterfly step on W-wide words at groups u, u + half (constants at group g).
+template <typename W>
+[[gnu::always_inline]] inline void butterfly(FieldValues& v, const FieldValues& constants,
+                                             std::size_t u, std::size_t half, std::size_t g) {
+  Planes<W> x = load<W>(v, u), y = load<W>(v, u + half);
+  x = bs_xor(x, bs_mul(load<W>(constants, g), y));
+  y = bs_xor(y, x);
+  store(v, u, x);
+  store(v, u + half, y);
+}
+
+template <typename W>
+[[gnu::always_inline]] inline void butterfly_transposed(FieldValues& v,
+                                                        const FieldValues& constants, std::size_t u,
+                                                        std::size_t half, std::size_t g) {
+  Planes<W> x = load<W>(v, u), y = load<W>(v, u + half);
+  x = bs_xor(x, y);
+  y = bs_xor(y, bs_mul(load<W>(constants, g), x));
+  store(v, u, x);
+  store(v, u + half, y);
+}
+
+}  // namespace
+
+RP_MCE_CLONES void fft_evaluate(FieldValues& out, std::span<const Gf, 128> input) {
+  const Tables& t = tables();
+  std::array<Gf, 128> f, tmp;
+  std::copy(input.begin(), input.end(), f.begin());
+  for (int d = 0; d < kSplits; ++d) {
+    const int len = 128 >> d;
+    for (int p = 0; p < (1 << d); ++p) {
+      Gf* poly = f.data() + p * len;
+      for (int i = 0; i < len; ++i) poly[i] = gf_mul(poly[i], t.twist[d][i]);
+      taylor(poly, len);
+      deinterleave(poly, len, tmp.data());
+    }
+  }
+  for (std::size_t p = 0; p < kGroups; ++p)
+    for (int b = 0; b < kM; ++b) out.plane[b][p] = 0 - static_cast<uint64_t>((f[p] >> b) & 1);
+  for (int d = kSplits - 1; d >= 0; --d) {
+    const std::size_t half = std::size_t{1} << (6 - d);
+    for (std::size_t u = 0; u < kGroups; u += 2 * half) {
+      if (half >= 4) {
+        for (std::size_t w = 0; w < half; w += 4)
+          butterfly<u64x4>(out, t.butterfly, u + w, half, butterfly_offset(d) + w);
+      } else {
+        for (std::size_t w = 0; w < half; ++w)
+          butterfly<uint64_t>(out, t.butterfly, u + w, half, butterfly_offset(d) + w);
+      }
+    }
+  }
+  crypto::secure_zero(f.data(), sizeof(f));
+  crypto::secure_zero(tmp.data(), sizeof(tmp));
+}
+
+RP_MCE_CLONES void fft_power_sums(std::span<Gf, 256> s, FieldValues& values) {
+  const Tables& t = tables();
+  for (int d = 0; d < kSplits; ++d) {
+    const std::size_t half = std::size_t{1} << (6 - d);
+    for (std::size_t u = 0; u < kGroups; u += 2 * half) {
+      if (half >= 4) {
+        for (std::size_t w = 0; w < half; w += 4)
+          butterfly_transposed<u64x4>(values, t.butterfly, u + w, half, butterfly_offset(d) + w);
+      } else {
+        for (std::size_t w = 0; w < half; ++w)
+          butterfly_transposed<uint64_t>(values, t.butterfly, u + w, half, butterfly_offset(d) + w);
+      }
+    }
+  }
+  std::array<Gf, 256> f, tmp;
+  Planes<u64x4> points;
+  for (int b = 0; b < kM; ++b) {
+    u64x4 zero{};
+    points.plane[b] = zero + t.leaf_points.plane[b];
+  }
+  for (std::size_t p = 0; p < kGroups; p += 4) {
+    const Planes<u64x4> x = load<u64x4>(values, p);
+    const Planes<u64x4> xp = bs_mul(x, points);
+    for (std::size_t q = 0; q < 4; ++q) {
+      uint32_t sum = 0, weighted = 0;
+      for (int b = 0; b < kM; ++b) {
+        sum |= static_cast<uint32_t>(parity64(x.plane[b][q])) << b;
+        weighted |= static_cast<uint32_t>(parity64(xp.plane[b][q])) << b;
+      }
+      f[2 * (p + q)] = static_cast<Gf>(sum);
+      f[2 * (p + q) + 1] = static_cast<Gf>(weighted);
+    }
+  }
+  for (int d = kSplits - 1; d >= 0; --d) {
+    const int len = 256 >> d;
+    for (int p = 0; p < (1 << d); ++p) {
+      Gf* poly = f.data() + p * len;
+      interleave(poly, len, tmp.data());
+      taylor_transposed(poly, len);
+      for (int i = 0; i < len; ++i) poly[i] = gf_mul(poly[i], t.twist[d][i]);
+    }
+  }
+  std::copy(f.begin(), f.end(), s.begin());
+  crypto::secure_zero(f.data(), sizeof(f));
+  crypto::secure_zero(tmp.data(), sizeof(tmp));
+}
+
+}  // namespace rosenpass::kem::mceliece460896::detail

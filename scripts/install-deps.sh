@@ -9,6 +9,7 @@ packages=(
   valgrind                            # constant-time (ctgrind) tests
   iproute2 iputils-ping socat         # network-namespace tests
   wireguard-go wireguard-tools        # userspace WireGuard for end-to-end tests; `wg` only to check
+  faketime                            # libfaketime: the stale-key VPN test runs rosenpass 10x faster
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -168,8 +168,7 @@ std::variant<CommandLine, UsageError> parse_command_line(std::span<const std::st
             return UsageError{"persistent-keepalive option requires parameter", kExchangeUsage};
           auto n = parse_number<uint32_t>(*v);
           if (!n)
-            return UsageError{"invalid parameter for persistent-keepalive option",
-                              kExchangeUsage};
+            return UsageError{"invalid parameter for persistent-keepalive option", kExchangeUsage};
           ex.peers.back().persistent_keepalive = *n;
         } else if (in_peer && o == "allowed-ips") {
           auto v = value("allowed-ips");

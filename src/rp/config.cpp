@@ -1,9 +1,10 @@
 #include "rosenpass/rp/config.h"
 
+#include <toml++/toml.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace rosenpass::rp {
 namespace {
@@ -37,8 +38,8 @@ std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_vie
   } catch (const toml::parse_error& e) {
     return "cannot parse config: " + std::string(e.description());
   }
-  if (auto e = check_keys(root, {"verbose", "private_keys_dir", "dev", "ip", "listen", "peers"},
-                          ""))
+  if (auto e =
+          check_keys(root, {"verbose", "private_keys_dir", "dev", "ip", "listen", "peers"}, ""))
     return *e;
   ExchangeOptions ex;
   Error err;
@@ -81,7 +82,8 @@ std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_vie
     peer.public_keys_dir = *pdir;
     if (endpoint) {
       peer.endpoint = parse_endpoint_word(*endpoint);
-      if (!peer.endpoint) return "invalid socket address `" + *endpoint + "` for `endpoint`" + where;
+      if (!peer.endpoint)
+        return "invalid socket address `" + *endpoint + "` for `endpoint`" + where;
     }
     if (const toml::node* ka = p.get("persistent_keepalive")) {
       auto v = ka->value<int64_t>();
@@ -89,8 +91,7 @@ std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_vie
         return "invalid value for `persistent_keepalive`" + where;
       peer.persistent_keepalive = static_cast<uint32_t>(*v);
     }
-    if (peer.protocol_version && *peer.protocol_version != "V02" &&
-        *peer.protocol_version != "V03")
+    if (peer.protocol_version && *peer.protocol_version != "V02" && *peer.protocol_version != "V03")
       return "unknown variant `" + *peer.protocol_version +
              "` for `protocol_version`, expected `V02` or `V03`" + where;
     ex.peers.push_back(std::move(peer));

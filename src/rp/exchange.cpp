@@ -29,7 +29,9 @@ namespace mce = kem::mceliece460896;
 namespace {
 
 volatile sig_atomic_t g_signal = 0;
-void on_signal(int sig) { g_signal = sig; }
+void on_signal(int sig) {
+  g_signal = sig;
+}
 
 std::string toml_quote(const std::string& s) {
   std::string out = "\"";
@@ -48,7 +50,9 @@ std::string toml_quote(const std::string& s) {
   return out + "\"";
 }
 
-std::string abs_path(const fs::path& p) { return fs::absolute(p).lexically_normal().string(); }
+std::string abs_path(const fs::path& p) {
+  return fs::absolute(p).lexically_normal().string();
+}
 
 std::vector<std::string> split_commas(const std::string& list) {
   std::vector<std::string> out;

@@ -75,9 +75,8 @@ std::optional<std::string> read_small_file(const fs::path& p, std::size_t max) {
 }
 
 KeypairGenerator default_keypair_generator() {
-  return [](mce::PublicKey& pk, mce::SecretKey& sk) {
-    mce::keypair(pk, sk, crypto::system_random());
-  };
+  return
+      [](mce::PublicKey& pk, mce::SecretKey& sk) { mce::keypair(pk, sk, crypto::system_random()); };
 }
 
 std::optional<std::string> genkey(const fs::path& dir, const KeypairGenerator& gen,
@@ -94,11 +93,12 @@ std::optional<std::string> genkey(const fs::path& dir, const KeypairGenerator& g
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return "could not create directory " + quoted(dir) + ": " + ec.message();
-    if (::chmod(dir.c_str(), 0700 & ~[] {
-          mode_t m = ::umask(0);
-          ::umask(m);
-          return m;
-        }()) != 0) {
+    if (::chmod(
+            dir.c_str(), 0700 & ~[] {
+              mode_t m = ::umask(0);
+              ::umask(m);
+              return m;
+            }()) != 0) {
       return "could not set permissions of " + quoted(dir) + ": " + std::strerror(errno);
     }
   }

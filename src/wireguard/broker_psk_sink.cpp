@@ -18,6 +18,12 @@ namespace rosenpass::wireguard {
 
 using broker::ReturnCode;
 
+BrokerPskSink::BrokerPskSink(int fd, pid_t child) : fd_(fd), child_(child) {
+  // A stalled broker must not block the daemon's event loop for long.
+  timeval tv{2, 0};
+  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
 std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::connect_path(
     const std::filesystem::path& path) {
   sockaddr_un addr{};
@@ -32,11 +38,11 @@ std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::connect
     ::close(fd);
     return err;
   }
-  return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd));
+  return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, -1));
 }
 
 std::unique_ptr<BrokerPskSink> BrokerPskSink::from_fd(int fd) {
-  return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd));
+  return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, -1));
 }
 
 std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::spawn(

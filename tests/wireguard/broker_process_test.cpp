@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "process_util.h"
@@ -230,6 +232,39 @@ TEST(BrokerPrograms, BadCommandLines) {
       test::run_shell(
           "timeout 10 " + kHandler + " --listen-path " + sock + " -- /nonexistent/helper", &out),
       1);
+}
+
+}  // namespace
+}  // namespace rosenpass::wireguard
+
+namespace rosenpass::wireguard {
+namespace {
+
+// --listen-fd: an inherited listening socket. No WireGuard needed: the interface does not
+// exist, which the helper reports as such.
+TEST(BrokerPrograms, SocketHandlerOnInheritedListeningSocket) {
+  std::string path = "/tmp/rp-broker-fd-" + std::to_string(::getpid()) + ".sock";
+  std::filesystem::remove(path);
+  int lfd = ::socket(AF_UNIX, SOCK_STREAM, 0);  // inherited: no close-on-exec
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  ASSERT_EQ(::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(lfd, 4), 0);
+  test::ChildProcess handler({kHandler, "--listen-fd", std::to_string(lfd), "--", kPrivileged},
+                             "/dev/null");
+  ::close(lfd);
+
+  auto connected = BrokerPskSink::connect_path(path);
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<BrokerPskSink>>(connected));
+  auto& sink = *std::get<std::unique_ptr<BrokerPskSink>>(connected);
+  std::array<uint8_t, 32> psk{};
+  ASSERT_TRUE(sink.install({"rpnosuchdev0", WgPublicKey{}, {}}, psk).ok());
+  ASSERT_TRUE(sink.drain(5000, 1));
+  ASSERT_EQ(sink.responses().size(), 1u);
+  EXPECT_EQ(sink.responses()[0], ReturnCode::kNoSuchInterface);
+  EXPECT_EQ(handler.signal_and_wait(SIGTERM), 0);
+  std::filesystem::remove(path);
 }
 
 }  // namespace

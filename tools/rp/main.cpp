@@ -13,7 +13,9 @@ using namespace rosenpass::rp;
 
 namespace {
 
-void print_error(const std::string& msg) { std::fprintf(stderr, "Error: %s\n", msg.c_str()); }
+void print_error(const std::string& msg) {
+  std::fprintf(stderr, "Error: %s\n", msg.c_str());
+}
 
 // Info records appear only when RUST_LOG asks for them, as with the reference.
 void print_info(const std::string& msg) {

@@ -45,7 +45,7 @@ enum class Command { kGenkey, kPubkey, kExchange, kExchangeConfig, kHelp };
 struct CommandLine {
   Command command = Command::kHelp;
   bool verbose = false;
-  bool explain = false;  // only warned about
+  bool explain = false;          // only warned about
   std::string private_keys_dir;  // genkey, pubkey
   std::string public_keys_dir;   // pubkey
   std::string config_file;       // exchange-config

@@ -57,7 +57,7 @@ class BrokerPskSink final : public PskSink {
   pid_t child_pid() const { return child_; }
 
  private:
-  explicit BrokerPskSink(int fd, pid_t child = -1) : fd_(fd), child_(child) {}
+  BrokerPskSink(int fd, pid_t child);
   int fd_;
   pid_t child_;
   std::optional<int> child_status_;

@@ -146,6 +146,9 @@ Status Daemon::start() {
   if (!socks) return socks.error();
   sockets_ = std::move(*socks);
   for (const auto& s : sockets_) log_debug("listening on " + s.local_address().to_string());
+  if (hooks_.drop_privileges) {
+    if (auto err = hooks_.drop_privileges()) return make_error(*err);
+  }
   proto::ServerConfig sc;
   sc.public_key = *pk;
   sc.secret_key = std::move(sk->key);

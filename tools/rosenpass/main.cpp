@@ -10,6 +10,7 @@
 #include "rosenpass/daemon/daemon.h"
 #endif
 #ifdef RP_HAVE_WIREGUARD
+#include "rosenpass/wireguard/capabilities.h"
 #include "wireguard_delivery.h"
 #endif
 #include "rosenpass/kem/mceliece460896.h"
@@ -36,6 +37,13 @@ int main(int argc, char** argv) {
       }
       hooks.psk_delivery = std::move(*delivery);
     }
+    // Only whoever talks to WireGuard keeps CAP_NET_ADMIN: we do when installing PSKs
+    // ourselves; with a broker (already connected or spawned by now) we need nothing.
+    const bool uses_broker =
+        options.psk_broker_path || options.psk_broker_fd || options.psk_broker_spawn;
+    const auto role = wants_wireguard && !uses_broker ? wireguard::CapabilityRole::kUseNetAdmin
+                                                      : wireguard::CapabilityRole::kNone;
+    hooks.drop_privileges = [role] { return wireguard::restrict_capabilities(role); };
 #else
     (void)options;
 #endif

@@ -2,6 +2,10 @@
 // endpoints, and runs the event loop over protocol::Server until SIGINT/SIGTERM/SIGQUIT.
 #pragma once
 
+#include <functional>
+#include <optional>
+#include <string>
+
 #include "rosenpass/daemon/config.h"
 #include "rosenpass/daemon/key_output.h"
 
@@ -10,6 +14,9 @@ namespace rosenpass::daemon {
 struct DaemonHooks {
   // WireGuard PSK delivery for peers with `device`/`peer`; unset = refused at start-up.
   PskDelivery psk_delivery;
+  // Called once the sockets are bound (a port below 1024 needs its capability until then),
+  // to drop privileges; an error message stops start-up.
+  std::function<std::optional<std::string>()> drop_privileges;
 };
 
 // Runs until a termination signal (exit code 0) or a fatal error (logged, exit code 1).

@@ -144,7 +144,8 @@ class Server {
   HandleResult handle(std::span<const uint8_t> datagram, std::span<const uint8_t> sender,
                       Timestamp now);
 
-  // Timers: retransmissions, new initiations and rekeys, expiry. Call at next_wakeup.
+  // Timers: retransmissions, new initiations and rekeys, expiry. Call at next_wakeup, and
+  // after handling received datagrams (a handshake step moves the timers).
   PollResult poll(Timestamp now);
 
   // Starts a handshake with `peer` now (also done by poll() when due); returns InitHello.

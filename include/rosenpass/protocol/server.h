@@ -7,6 +7,7 @@
 //   loop: on datagram  -> auto r = srv.handle(bytes, sender_id, now);  send r.reply to sender
 //         at wake-up   -> auto o = srv.poll(now); send o.datagrams; sleep until o.next_wakeup
 //   Key events (in both results) carry the output key to install (e.g. as WireGuard PSK).
+//   A Server is not thread-safe: call it from one thread at a time.
 #pragma once
 
 #include <array>

@@ -81,7 +81,7 @@ class LoadPolicy {
 
 // The default policy: under load while more than `max_per_second` InitHellos arrived within
 // the last second. Each costs a McEliece decapsulation and encapsulation and three 512 KiB
-// hash passes (tens of ms), so 50/s is about what one core can answer.
+// hash passes (2-4 ms of CPU), so the default keeps that work under a fifth of one core.
 std::unique_ptr<LoadPolicy> make_rate_load_policy(uint32_t max_per_second = 50);
 // A policy that is never under load (the reference without its cookie feature).
 std::unique_ptr<LoadPolicy> make_never_under_load();

@@ -58,6 +58,20 @@ TEST(KyberArithmetic, MontgomeryReduceDividesBy2To16) {
   }
 }
 
+// The 16-bit-lane form used in the NTT gives exactly montgomery_reduce of the product.
+TEST(KyberArithmetic, MontMulEqualsMontgomeryReduceOfProduct) {
+  std::mt19937 gen(6);
+  std::uniform_int_distribution<int> dist(INT16_MIN, INT16_MAX);
+  int tested = 0;
+  while (tested < 200000) {
+    const auto a = static_cast<int16_t>(dist(gen)), b = static_cast<int16_t>(dist(gen));
+    const int32_t product = int32_t{a} * b;
+    if (std::abs(product) >= kQ * (1 << 15)) continue;
+    ASSERT_EQ(mont_mul(a, b), montgomery_reduce(product)) << a << " * " << b;
+    ++tested;
+  }
+}
+
 TEST(KyberArithmetic, CompressMatchesExactRounding) {
   for (unsigned d : {1u, 4u, 5u, 10u, 11u}) {
     for (uint32_t x = 0; x < static_cast<uint32_t>(kQ); ++x) {

@@ -7,23 +7,26 @@
 // For every round, one fresh key pair from each side; for each key pair, a ciphertext from
 // each side is opened by the other side and must give the same shared key. A ciphertext
 // with one byte changed must give the same (implicit-rejection) key on both sides, and not
-// the real one.
+// the real one; so must a ciphertext of random bytes, and (where the format allows) a secret
+// key whose leading bytes are random.
 //
 // Exit status: 0 all agree, 1 a disagreement or error, 77 skipped (node_modules missing and
 // RP_REQUIRE_ORACLE is not 1; install with `npm ci --prefix tests/oracle`).
 import { spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import readline from 'node:readline';
 
-const LIBOQS_FACTORIES = {
-  'Kyber512': 'createKyber512',
-  'Classic-McEliece-460896': 'createClassicMcEliece460896',
+// liboqs-js factory per algorithm, and how many leading secret-key bytes may be arbitrary
+// (Kyber's s_hat: any 12-bit values, also >= q, which both sides must treat alike).
+const ALGORITHMS = {
+  'Kyber512': { factory: 'createKyber512', arbitrarySecretKeyBytes: 768 },
+  'Classic-McEliece-460896': { factory: 'createClassicMcEliece460896', arbitrarySecretKeyBytes: 0 },
 };
 
 const [peerPath, algorithm, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 100);
-if (!peerPath || !(algorithm in LIBOQS_FACTORIES) || !(rounds > 0)) {
-  console.error(`usage: node kem_oracle.mjs PEER_PROGRAM {${Object.keys(LIBOQS_FACTORIES).join('|')}} [KEYPAIRS]`);
+if (!peerPath || !(algorithm in ALGORITHMS) || !(rounds > 0)) {
+  console.error(`usage: node kem_oracle.mjs PEER_PROGRAM {${Object.keys(ALGORITHMS).join('|')}} [KEYPAIRS]`);
   process.exit(2);
 }
 
@@ -36,10 +39,14 @@ try {
     (required ? '' : ' -- skipping (set RP_REQUIRE_ORACLE=1 to make this a failure)'));
   process.exit(required ? 1 : 77);
 }
-const theirs = await lib[LIBOQS_FACTORIES[algorithm]]();
+const theirs = await lib[ALGORITHMS[algorithm].factory]();
 
 // Our side: one request line out, one answer line back.
 const peer = spawn(peerPath, [algorithm], { stdio: ['pipe', 'pipe', 'inherit'] });
+peer.on('error', (e) => {
+  console.error(`cannot run ${peerPath}: ${e.message}`);
+  process.exit(1);
+});
 const answers = readline.createInterface({ input: peer.stdout })[Symbol.asyncIterator]();
 async function ask(...words) {
   peer.stdin.write(words.join(' ') + '\n');
@@ -91,6 +98,21 @@ try {
           `round ${round}: modified ciphertext, ${keyOwner.name} key pair: rejection keys differ`);
         check(hex(rejectedByReceiver) !== hex(ss), `round ${round}: modified ciphertext gave the real key`);
         checks += 3;
+      }
+      // A ciphertext of random bytes: both sides must give the same key.
+      const { ct: sample } = await ours.encaps(pk);
+      const noise = new Uint8Array(randomBytes(sample.length));
+      check(hex(await ours.decaps(noise, sk)) === hex(await liboqs.decaps(noise, sk)),
+        `round ${round}: random ciphertext, ${keyOwner.name} key pair: keys differ`);
+      checks += 1;
+      // A secret key whose arbitrary part is random bytes: decapsulation must still agree.
+      const arbitrary = ALGORITHMS[algorithm].arbitrarySecretKeyBytes;
+      if (arbitrary > 0) {
+        const oddKey = new Uint8Array(sk);
+        oddKey.set(randomBytes(arbitrary), 0);
+        check(hex(await ours.decaps(sample, oddKey)) === hex(await liboqs.decaps(sample, oddKey)),
+          `round ${round}: secret key with random leading bytes: keys differ`);
+        checks += 1;
       }
     }
   }

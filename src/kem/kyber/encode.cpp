@@ -1,23 +1,25 @@
 // Byte encodings of polynomials: 12-bit packing of keys, lossy compression of ciphertexts,
 // and the 1-bit message encoding. Bits are packed little-endian, low coefficient first.
+#include <array>
+
 #include "poly.h"
+#include "rosenpass/crypto/secure_memory.h"
 
 namespace rosenpass::kem::kyber512::detail {
 namespace {
 
-// floor(n / q) = (n * kReciprocal) >> kShift for every n < 2^23: with
-// kReciprocal = ceil(2^kShift / q) the error term n * (kReciprocal * q - 2^kShift) / 2^kShift
-// stays below 1/q when 2^kShift > 2^23 * q.
-constexpr unsigned kShift = 35;
-constexpr uint64_t kReciprocal = ((uint64_t{1} << kShift) + kQ - 1) / kQ;
+// Compress_q(x, d) of every coefficient (in [0, q)), in a loop of its own so that it
+// vectorises; the callers pack the results.
+template <unsigned D>
+std::array<uint16_t, kN> compress_all(const Poly& p) {
+  std::array<uint16_t, kN> t;
+  for (std::size_t i = 0; i < kN; ++i) {
+    t[i] = static_cast<uint16_t>(compress_coefficient(static_cast<uint32_t>(p.c[i]), D));
+  }
+  return t;
+}
 
 }  // namespace
-
-uint32_t compress_coefficient(uint32_t x, unsigned d) {
-  // round(x 2^d / q) = floor((x 2^d + (q-1)/2) / q) because q is odd.
-  const uint64_t numerator = (uint64_t{x} << d) + kQ / 2;
-  return static_cast<uint32_t>((numerator * kReciprocal) >> kShift) & ((1u << d) - 1);
-}
 
 void encode12(std::span<uint8_t, kPolyBytes> out, const Poly& p) {
   for (std::size_t i = 0; i < kN / 2; ++i) {
@@ -41,18 +43,17 @@ void compress_du(std::span<uint8_t, kPolyVecCompressedBytes> out, const PolyVec&
   static_assert(kDu == 10);
   std::size_t o = 0;
   for (const Poly& p : v) {
+    std::array<uint16_t, kN> t = compress_all<kDu>(p);
     // Four 10-bit values fill five bytes.
     for (std::size_t i = 0; i < kN; i += 4) {
-      uint32_t t[4];
-      for (std::size_t j = 0; j < 4; ++j) {
-        t[j] = compress_coefficient(static_cast<uint32_t>(p.c[i + j]), kDu);
-      }
-      out[o++] = static_cast<uint8_t>(t[0]);
-      out[o++] = static_cast<uint8_t>((t[0] >> 8) | (t[1] << 2));
-      out[o++] = static_cast<uint8_t>((t[1] >> 6) | (t[2] << 4));
-      out[o++] = static_cast<uint8_t>((t[2] >> 4) | (t[3] << 6));
-      out[o++] = static_cast<uint8_t>(t[3] >> 2);
+      out[o++] = static_cast<uint8_t>(t[i]);
+      out[o++] = static_cast<uint8_t>((t[i] >> 8) | (t[i + 1] << 2));
+      out[o++] = static_cast<uint8_t>((t[i + 1] >> 6) | (t[i + 2] << 4));
+      out[o++] = static_cast<uint8_t>((t[i + 2] >> 4) | (t[i + 3] << 6));
+      out[o++] = static_cast<uint8_t>(t[i + 3] >> 2);
     }
+    // In decapsulation this is the re-encryption, secret unless it matches the input.
+    crypto::secure_zero(t.data(), sizeof(t));
   }
 }
 
@@ -75,11 +76,11 @@ void decompress_du(PolyVec& v, std::span<const uint8_t, kPolyVecCompressedBytes>
 
 void compress_dv(std::span<uint8_t, kPolyCompressedBytes> out, const Poly& p) {
   static_assert(kDv == 4);
+  std::array<uint16_t, kN> t = compress_all<kDv>(p);
   for (std::size_t i = 0; i < kN / 2; ++i) {
-    const uint32_t lo = compress_coefficient(static_cast<uint32_t>(p.c[2 * i]), kDv);
-    const uint32_t hi = compress_coefficient(static_cast<uint32_t>(p.c[2 * i + 1]), kDv);
-    out[i] = static_cast<uint8_t>(lo | (hi << 4));
+    out[i] = static_cast<uint8_t>(t[2 * i] | (t[2 * i + 1] << 4));
   }
+  crypto::secure_zero(t.data(), sizeof(t));
 }
 
 void decompress_dv(Poly& p, std::span<const uint8_t, kPolyCompressedBytes> in) {
@@ -99,14 +100,13 @@ void from_message(Poly& p, std::span<const uint8_t, kSymBytes> msg) {
 }
 
 void to_message(std::span<uint8_t, kSymBytes> msg, const Poly& p) {
+  std::array<uint16_t, kN> bits = compress_all<1>(p);
   for (std::size_t i = 0; i < kSymBytes; ++i) {
     uint8_t byte = 0;
-    for (std::size_t j = 0; j < 8; ++j) {
-      byte |=
-          static_cast<uint8_t>(compress_coefficient(static_cast<uint32_t>(p.c[8 * i + j]), 1) << j);
-    }
+    for (std::size_t j = 0; j < 8; ++j) byte |= static_cast<uint8_t>(bits[8 * i + j] << j);
     msg[i] = byte;
   }
+  crypto::secure_zero(bits.data(), sizeof(bits));
 }
 
 }  // namespace rosenpass::kem::kyber512::detail

@@ -51,38 +51,69 @@ constexpr int16_t kInverseScale = to_montgomery(mod_q(int64_t{1} << 16) * power_
 // 2^32 mod q in Montgomery form: mont_mul by it multiplies by 2^16.
 constexpr int16_t kMontgomerySquare = to_montgomery(int64_t{1} << 16);
 
+// One forward layer: blocks of 2 * Len coefficients, (a, b) -> (a + w b, a - w b), the halves
+// modulo X^Len - w and X^Len + w. Len is a template argument so that the inner loop has a
+// fixed trip count and the compiler vectorises it.
+template <std::size_t Len>
+void forward_layer(Poly& p) {
+  constexpr std::size_t kFirstTwiddle = kN / (2 * Len);
+  for (std::size_t block = 0; block < kN / (2 * Len); ++block) {
+    const int16_t w = kTwiddles[kFirstTwiddle + block];
+    int16_t* lo = &p.c[2 * Len * block];
+    int16_t* hi = lo + Len;
+    for (std::size_t j = 0; j < Len; ++j) {
+      const int16_t t = mont_mul(w, hi[j]);
+      hi[j] = static_cast<int16_t>(lo[j] - t);
+      lo[j] = static_cast<int16_t>(lo[j] + t);
+    }
+  }
+}
+
+// One inverse layer: (x, y) = (a + w b, a - w b) -> (x + y, (x - y) / w) = (2a, 2b).
+// No reduction here; see inverse_ntt.
+template <std::size_t Len>
+void inverse_layer(Poly& p) {
+  constexpr std::size_t kFirstTwiddle = kN / (2 * Len);
+  for (std::size_t block = 0; block < kN / (2 * Len); ++block) {
+    const int16_t w_inverse = kInverseTwiddles[kFirstTwiddle + block];
+    int16_t* lo = &p.c[2 * Len * block];
+    int16_t* hi = lo + Len;
+    for (std::size_t j = 0; j < Len; ++j) {
+      const int16_t x = lo[j];
+      const int16_t y = hi[j];
+      lo[j] = static_cast<int16_t>(x + y);
+      hi[j] = mont_mul(w_inverse, static_cast<int16_t>(x - y));
+    }
+  }
+}
+
 }  // namespace
 
 void ntt(Poly& p) {
-  std::size_t k = 1;
-  for (std::size_t len = kN / 2; len >= 2; len >>= 1) {
-    for (std::size_t start = 0; start < kN; start += 2 * len) {
-      const int16_t w = kTwiddles[k++];
-      // (a, b) -> (a + w b, a - w b): the halves modulo X^len - w and X^len + w.
-      for (std::size_t j = start; j < start + len; ++j) {
-        const int16_t t = mont_mul(w, p.c[j + len]);
-        p.c[j + len] = static_cast<int16_t>(p.c[j] - t);
-        p.c[j] = static_cast<int16_t>(p.c[j] + t);
-      }
-    }
-  }
+  // Each layer adds less than q to the coefficients' size (|w b| < q after mont_mul).
+  forward_layer<128>(p);
+  forward_layer<64>(p);
+  forward_layer<32>(p);
+  forward_layer<16>(p);
+  forward_layer<8>(p);
+  forward_layer<4>(p);
+  forward_layer<2>(p);
   reduce(p);
 }
 
 void inverse_ntt(Poly& p) {
-  for (std::size_t len = 2; len <= kN / 2; len <<= 1) {
-    std::size_t k = kN / (2 * len);
-    for (std::size_t start = 0; start < kN; start += 2 * len) {
-      const int16_t w_inverse = kInverseTwiddles[k++];
-      // (x, y) = (a + w b, a - w b) -> (x + y, (x - y) / w) = (2a, 2b).
-      for (std::size_t j = start; j < start + len; ++j) {
-        const int16_t x = p.c[j];
-        const int16_t y = p.c[j + len];
-        p.c[j] = barrett_reduce(static_cast<int16_t>(x + y));
-        p.c[j + len] = mont_mul(w_inverse, static_cast<int16_t>(x - y));
-      }
-    }
-  }
+  // Lazy reduction: only the sums grow (at most doubling per layer; the products stay
+  // below q), so from |c| <= q three layers reach |x|, |y| < 4q, |x + y|, |x - y| < 8q < 2^15
+  // and |w_inverse (x - y)| < 4q^2 < q 2^15. Reducing after layers 3 and 6 suffices.
+  inverse_layer<2>(p);
+  inverse_layer<4>(p);
+  inverse_layer<8>(p);
+  reduce(p);
+  inverse_layer<16>(p);
+  inverse_layer<32>(p);
+  inverse_layer<64>(p);
+  reduce(p);
+  inverse_layer<128>(p);
   for (auto& c : p.c) c = mont_mul(c, kInverseScale);
 }
 

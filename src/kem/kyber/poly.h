@@ -64,8 +64,17 @@ void from_message(Poly& p, std::span<const uint8_t, kSymBytes> msg);
 // Compress_q(x, 1) of every coefficient; `p` must be in [0, q).
 void to_message(std::span<uint8_t, kSymBytes> msg, const Poly& p);
 
-// round(x * 2^d / q) mod 2^d for x in [0, q), d <= 11, by multiplication (no division).
-uint32_t compress_coefficient(uint32_t x, unsigned d);
+// round(x * 2^d / q) mod 2^d for x in [0, q), d <= 11, by multiplication (no division, whose
+// time may depend on the operands). round(x 2^d / q) = floor((x 2^d + (q-1)/2) / q) as q is
+// odd, and floor(n / q) = (n * kReciprocal) >> 35 for every n < 2^23: with
+// kReciprocal = ceil(2^35 / q) the error n * (kReciprocal * q - 2^35) / 2^35 stays below 1/q.
+// 32 x 32 -> 64-bit products, so that loops of it vectorise.
+inline uint32_t compress_coefficient(uint32_t x, unsigned d) {
+  constexpr unsigned kShift = 35;
+  constexpr uint32_t kReciprocal = static_cast<uint32_t>(((uint64_t{1} << kShift) + kQ - 1) / kQ);
+  const uint32_t numerator = (x << d) + kQ / 2;
+  return static_cast<uint32_t>((uint64_t{numerator} * kReciprocal) >> kShift) & ((1u << d) - 1);
+}
 // round(y * q / 2^d) for y in [0, 2^d).
 inline int16_t decompress_coefficient(uint32_t y, unsigned d) {
   return static_cast<int16_t>((y * static_cast<uint32_t>(kQ) + (1u << (d - 1))) >> d);

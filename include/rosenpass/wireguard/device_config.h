@@ -1,0 +1,88 @@
+// What we ask of a WireGuard interface: a subset of `wg set` (device private key, listen port,
+// peers with PSK, endpoint, keepalive, allowed IPs), and what we read back from `wg show`.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "rosenpass/wireguard/wg_key.h"
+
+namespace rosenpass::wireguard {
+
+// An IPv4 or IPv6 network, e.g. 10.0.0.0/24 (address bytes in network order).
+struct AllowedIp {
+  int family = AF_INET;  // AF_INET or AF_INET6
+  std::array<uint8_t, 16> address{};
+  uint8_t cidr = 32;
+  bool operator==(const AllowedIp&) const = default;
+};
+
+// A numeric socket address (IPv4 or IPv6 with port).
+struct Endpoint {
+  sockaddr_storage address{};
+  socklen_t length = 0;
+};
+
+struct PeerConfig {
+  WgPublicKey public_key{};
+  std::optional<WgSecretKey> preshared_key;
+  std::optional<Endpoint> endpoint;
+  std::optional<uint16_t> persistent_keepalive;       // seconds; 0 = off
+  std::optional<std::vector<AllowedIp>> allowed_ips;  // replaces the peer's list when set
+  bool update_only = false;                           // do not create the peer if it is missing
+  bool remove = false;
+};
+
+struct DeviceConfig {
+  std::optional<WgSecretKey> private_key;
+  std::optional<uint16_t> listen_port;
+  bool replace_peers = false;
+  std::vector<PeerConfig> peers;
+};
+
+struct PeerInfo {
+  WgPublicKey public_key{};
+  bool has_preshared_key = false;
+  std::vector<AllowedIp> allowed_ips;
+};
+
+struct DeviceInfo {
+  std::optional<WgPublicKey> public_key;
+  uint16_t listen_port = 0;
+  std::vector<PeerInfo> peers;
+  bool has_peer(const WgPublicKey& key) const;
+};
+
+enum class WgErrorKind { kNoSuchDevice, kNoSuchPeer, kPermission, kInvalidInput, kIo };
+struct WgError {
+  WgErrorKind kind = WgErrorKind::kIo;
+  std::string message;
+};
+
+using WgSetResult = std::optional<WgError>;  // nullopt = success
+using WgGetResult = std::variant<DeviceInfo, WgError>;
+
+// Applies `wg set` peer words (endpoint, persistent-keepalive, allowed-ips) to `peer`.
+// Host names in endpoints are resolved. Returns a message on an unknown or malformed word.
+std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& words,
+                                               PeerConfig& peer);
+
+// "10.0.0.1/32", "fd00::/64", or an address without /cidr (a host route).
+std::optional<AllowedIp> parse_allowed_ip(std::string_view text);
+// Comma-separated allowed IPs, spaces around entries tolerated.
+std::optional<std::vector<AllowedIp>> parse_allowed_ips(std::string_view text);
+// "1.2.3.4:51820", "[fd00::1]:51820" or "host:port" (resolved, first result).
+std::optional<Endpoint> parse_endpoint(std::string_view text);
+
+std::string format_allowed_ip(const AllowedIp& ip);
+std::string format_endpoint(const Endpoint& ep);  // "1.2.3.4:5" or "[::1]:5"
+
+}  // namespace rosenpass::wireguard

@@ -1,0 +1,235 @@
+#include "rosenpass/daemon/key_files.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "rosenpass/crypto/base64.h"
+#include "rosenpass/crypto/random.h"
+#include "rosenpass/crypto/secure_memory.h"
+#include "rosenpass/daemon/debug_quote.h"
+
+namespace rosenpass::daemon {
+namespace {
+
+std::string os_error(int err) {
+  return std::string(std::strerror(err)) + " (os error " + std::to_string(err) + ")";
+}
+
+Error file_error(const std::string& what, const std::string& path, int err) {
+  return Error{what + " " + debug_quote(path), {os_error(err)}};
+}
+
+// Closes a descriptor on scope exit.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+// Reads exactly out.size() bytes; false on short read or error (errno set, 0 for short).
+bool read_exact(int fd, std::span<uint8_t> out) {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = 0;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool at_eof(int fd) {
+  uint8_t b;
+  for (;;) {
+    ssize_t n = ::read(fd, &b, 1);
+    if (n < 0 && errno == EINTR) continue;
+    return n == 0;
+  }
+}
+
+Error size_error(const std::string& path, bool too_long) {
+  return Error{"Could not load file " + debug_quote(path),
+               {too_long ? "File too long!" : "failed to fill whole buffer"}};
+}
+
+}  // namespace
+
+Result<SharedPublicKey> load_public_key(const std::string& path) {
+  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (f.fd < 0) return file_error("Could not load file", path, errno);
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) return file_error("Could not load file", path, errno);
+  if (!S_ISREG(st.st_mode)) return file_error("Could not load file", path, EINVAL);
+  if (st.st_size != static_cast<off_t>(mce::kPublicKeySize)) {
+    return size_error(path, st.st_size > static_cast<off_t>(mce::kPublicKeySize));
+  }
+  void* p = ::mmap(nullptr, mce::kPublicKeySize, PROT_READ, MAP_PRIVATE, f.fd, 0);
+  if (p == MAP_FAILED) return file_error("Could not map file", path, errno);
+  // PublicKey is a std::array of bytes, so the mapping is a valid object representation.
+  auto* key = static_cast<const mce::PublicKey*>(p);
+  return SharedPublicKey(key, [](const mce::PublicKey* k) {
+    ::munmap(const_cast<mce::PublicKey*>(k), mce::kPublicKeySize);
+  });
+}
+
+Result<LoadedSecretKey> load_secret_key(const std::string& path) {
+  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (f.fd < 0) return file_error("Could not load file", path, errno);
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) return file_error("Could not load file", path, errno);
+  LoadedSecretKey out;
+  if (st.st_size == static_cast<off_t>(mce::kLegacySecretKeySize)) {
+    // v0.2.x layout s||g||alpha; ours is delta||c||g||alpha||s (protocol.md §15.3).
+    crypto::Secret<mce::kLegacySecretKeySize> legacy;
+    if (!read_exact(f.fd, legacy.reveal_mut()) || !at_eof(f.fd)) return size_error(path, true);
+    constexpr std::size_t kS = 576, kG = 192, kAlpha = 12800, kDelta = 32, kC = 8;
+    static_assert(kS + kG + kAlpha == mce::kLegacySecretKeySize);
+    static_assert(kDelta + kC + kG + kAlpha + kS == mce::kSecretKeySize);
+    auto src = legacy.reveal();
+    auto dst = out.key.reveal_mut();
+    // delta stays zero: decapsulation never reads it.
+    constexpr std::array<uint8_t, kC> kPivots = {0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0};
+    std::memcpy(dst.data() + kDelta, kPivots.data(), kC);
+    std::memcpy(dst.data() + kDelta + kC, src.data() + kS, kG + kAlpha);
+    std::memcpy(dst.data() + kDelta + kC + kG + kAlpha, src.data(), kS);
+    out.was_legacy_layout = true;
+    return out;
+  }
+  if (st.st_size != static_cast<off_t>(mce::kSecretKeySize) && S_ISREG(st.st_mode)) {
+    return size_error(path, st.st_size > static_cast<off_t>(mce::kSecretKeySize));
+  }
+  if (!read_exact(f.fd, out.key.reveal_mut())) {
+    if (errno != 0) return file_error("Could not load file", path, errno);
+    return size_error(path, false);
+  }
+  if (!at_eof(f.fd)) return size_error(path, true);
+  return out;
+}
+
+Result<LoadedPsk> load_psk(const std::string& path) {
+  constexpr std::size_t kMaxFile = 1000;  // the reference's cap
+  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (f.fd < 0) return file_error("Could not load base64 file", path, errno);
+  // The file text is as secret as the key: keep it in locked memory.
+  crypto::Secret<kMaxFile + 1> buf;
+  std::size_t len = 0;
+  auto bytes = buf.reveal_mut();
+  for (;;) {
+    ssize_t n = ::read(f.fd, bytes.data() + len, bytes.size() - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return file_error("Could not load base64 file", path, errno);
+    if (n == 0) break;
+    len += static_cast<std::size_t>(n);
+    if (len > kMaxFile) {
+      return Error{"Could not load base64 file " + debug_quote(path), {"File too long!"}};
+    }
+  }
+  std::string_view text(reinterpret_cast<const char*>(bytes.data()), len);
+  std::size_t end = text.size();
+  while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r' || text[end - 1] == ' ' ||
+                     text[end - 1] == '\t')) {
+    --end;
+  }
+  std::string_view trailing = text.substr(end);
+  LoadedPsk out;
+  out.had_extra_whitespace =
+      !(trailing.empty() || trailing == "\n" || trailing == "\r" || trailing == "\r\n");
+  if (!crypto::base64_decode_into(text.substr(0, end), out.key.reveal_mut())) {
+    return Error{"Could not decode base64 file " + debug_quote(path),
+                 {"expected 44 characters of standard base64 encoding 32 bytes"}};
+  }
+  return out;
+}
+
+FileProbe probe_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {S_ISREG(st.st_mode), st.st_size};
+}
+
+namespace {
+
+// In-place write for paths that are not regular files (a FIFO, /dev/stdout, a device):
+// renaming over those would replace the node itself.
+Status write_in_place(const std::string& path, std::span<const uint8_t> bytes) {
+  Fd f(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+  if (f.fd < 0) return file_error("Could not write file", path, errno);
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return file_error("Could not write file", path, errno);
+    done += static_cast<std::size_t>(n);
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status write_file_atomic(const std::string& given_path, std::span<const uint8_t> bytes,
+                         mode_t mode) {
+  std::string path = given_path;
+  struct stat existing {};
+  bool exists = ::stat(path.c_str(), &existing) == 0;
+  if (exists && !S_ISREG(existing.st_mode) && !S_ISDIR(existing.st_mode)) {
+    return write_in_place(path, bytes);
+  }
+  // A symlink keeps pointing where it did: the new file replaces its target.
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode) && exists) {
+    if (char* real = ::realpath(path.c_str(), nullptr)) {
+      path = real;
+      std::free(real);
+    }
+  }
+  exists = exists && S_ISREG(existing.st_mode);
+  // The temporary name is unpredictable and created exclusively, so a planted symlink
+  // cannot redirect the write.
+  std::array<uint8_t, 8> rnd{};
+  crypto::system_random().fill(rnd);
+  std::string tmp = path + ".tmp-";
+  for (uint8_t b : rnd) {
+    tmp += "0123456789abcdef"[b >> 4];
+    tmp += "0123456789abcdef"[b & 15];
+  }
+  Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? 0600 : mode));
+  if (f.fd < 0) return file_error("Could not write file", given_path, errno);
+  auto fail = [&](int err) -> Status {
+    ::unlink(tmp.c_str());
+    return file_error("Could not write file", given_path, err);
+  };
+  if (exists && ::fchmod(f.fd, existing.st_mode & 07777) != 0) return fail(errno);
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(errno);
+    done += static_cast<std::size_t>(n);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(errno);
+  return ok_status();
+}
+
+Status write_key_out(const std::string& path, const crypto::Secret<32>& key) {
+  std::string text = crypto::base64_encode(key.reveal());
+  Status s = write_file_atomic(
+      path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), 0600);
+  crypto::secure_zero(text.data(), text.size());
+  return s;
+}
+
+}  // namespace rosenpass::daemon

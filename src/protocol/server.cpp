@@ -1,0 +1,330 @@
+// Server setup, dispatch, the session index and the public API forwarding.
+#include <algorithm>
+#include <stdexcept>
+
+#include "rosenpass/crypto/constant_time.h"
+#include "rosenpass/crypto/keccak.h"
+#include "server_impl.h"
+#include "timing.h"
+
+namespace rosenpass::protocol {
+
+namespace {
+
+KeyConstants key_constants(HashChoice h, std::span<const uint8_t> pk) {
+  const auto& d = crypto::hash_domains(h);
+  return {crypto::keyed_hash(h, d.peer_id, pk), crypto::keyed_hash(h, d.chaining_key_init, pk),
+          crypto::keyed_hash(h, d.mac, pk)};
+}
+
+std::vector<HashChoice> hashes_for(WireProfile p) {
+  if (p == WireProfile::kAuto) return {HashChoice::kBlake2b, HashChoice::kShake256};
+  return {hash_of(p)};
+}
+
+const KemSuite* pick_kems(const KemSuite* given) {
+  if (given) return given;
+#ifdef RP_HAVE_KEMS
+  return &default_kem_suite();
+#else
+  throw std::invalid_argument("no KEM implementation was built; pass ServerConfig::kems");
+#endif
+}
+
+}  // namespace
+
+Server::Impl::Impl(ServerConfig config)
+    : own_pk_(std::move(config.public_key)),
+      own_sk_(std::move(config.secret_key)),
+      rng_(config.rng ? config.rng : &crypto::system_random()),
+      kems_(pick_kems(config.kems)),
+      load_(config.load_policy ? std::move(config.load_policy) : make_rate_load_policy()),
+      cache_key_(Key32::random(*rng_)),
+      biscuits_(*rng_),
+      cookies_(*rng_) {
+  if (!own_pk_) throw std::invalid_argument("server needs its public key");
+  for (HashChoice h : {HashChoice::kBlake2b, HashChoice::kShake256}) {
+    own_[hash_index(h)] = key_constants(h, *own_pk_);
+    biscuit_ad_[hash_index(h)] =
+        crypto::keyed_hash(h, crypto::hash_domains(h).biscuit_ad, *own_pk_);
+  }
+  own_cookie_key_ = cookie_reply_key(*own_pk_);
+}
+
+std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
+  if (!config.public_key) return std::nullopt;
+  auto p = std::make_unique<Peer>();
+  p->pk = std::move(config.public_key);
+  p->configured = config.profile;
+  p->may_initiate = config.may_initiate;
+  if (config.psk) p->psk = std::move(*config.psk);
+  for (HashChoice h : hashes_for(p->configured)) {
+    int hi = hash_index(h);
+    p->consts[hi] = key_constants(h, *p->pk);
+    if (by_pid_[hi].count(p->consts[hi].pid)) return std::nullopt;
+    p->osk_domain[hi] = config.osk.organization.empty()
+                            ? crypto::hash_domains(h).osk_wireguard
+                            : crypto::osk_domain(h, config.osk.organization, config.osk.labels);
+  }
+  p->cookie_key = cookie_reply_key(*p->pk);
+  // Any order both sides agree on works; the public keys are the only shared, distinct values.
+  p->wins_races =
+      std::lexicographical_compare(p->pk->begin(), p->pk->end(), own_pk_->begin(), own_pk_->end());
+  uint32_t index = static_cast<uint32_t>(peers.size());
+  for (HashChoice h : hashes_for(p->configured)) {
+    by_pid_[hash_index(h)].emplace(p->consts[hash_index(h)].pid, index);
+  }
+  peers.push_back(std::move(p));
+  return PeerHandle{index};
+}
+
+void Server::Impl::overwrite_secrets(std::span<const uint8_t, 16> cookie0,
+                                     std::span<const uint8_t, 16> cookie1,
+                                     std::span<const uint8_t, 32> biscuit0,
+                                     std::span<const uint8_t, 32> biscuit1) {
+  cookies_.overwrite_secret(0, cookie0);
+  cookies_.overwrite_secret(1, cookie1);
+  biscuits_.overwrite_key(0, biscuit0);
+  biscuits_.overwrite_key(1, biscuit1);
+}
+
+WireProfile Server::Impl::active_profile(const Peer& p) const {
+  static constexpr std::array<WireProfile, 3> kCycle = {WireProfile::kV02, WireProfile::kV02pc,
+                                                        WireProfile::kV03};
+  if (p.configured != WireProfile::kAuto) return p.configured;
+  if (p.learned) return *p.learned;
+  return kCycle[p.auto_index % kCycle.size()];
+}
+
+void Server::Impl::on_handshake_failed(Peer& p) {
+  if (p.configured != WireProfile::kAuto) return;
+  if (p.learned) {
+    if (++p.failures < timing::kAutoFailuresBeforeRetry) return;
+    // The learned wire stopped working (peer upgraded or downgraded?): cycle again, starting
+    // after it.
+    WireProfile was = *p.learned;
+    p.learned.reset();
+    p.failures = 0;
+    p.auto_index = was == WireProfile::kV02 ? 1 : was == WireProfile::kV02pc ? 2 : 0;
+    return;
+  }
+  p.auto_index = uint8_t((p.auto_index + 1) % 3);
+}
+
+HandleResult Server::Impl::handle(std::span<const uint8_t> msg, std::span<const uint8_t> sender,
+                                  Timestamp now) {
+  if (msg.empty()) return drop(DropReason::kBadLength);
+  const std::size_t n = msg.size();
+  switch (msg[0]) {
+    case wire::kTypeInitHello:
+      if (n != wire::kInitHelloSize && n != wire::kInitHelloLegacySize) break;
+      return on_init_hello(msg, sender, now);
+    case wire::kTypeRespHello:
+      if (n != wire::kRespHelloSize && n != wire::kRespHelloLegacySize) break;
+      return on_resp_hello(msg, now);
+    case wire::kTypeInitConf:
+      if (n != wire::kInitConfSize) break;
+      return on_init_conf(msg, now);
+    case wire::kTypeEmptyData:
+      if (n != wire::kEmptyDataSize) break;
+      return on_empty_data(msg);
+    case wire::kTypeCookieReply:
+      if (n != wire::kCookieReplySize) break;
+      return on_cookie_reply(msg, now);
+    default:
+      return drop(DropReason::kUnknownType);
+  }
+  return drop(DropReason::kBadLength);
+}
+
+bool Server::Impl::mac_ok(std::span<const uint8_t> msg, const HashValue& mac_key, HashChoice h) {
+  auto full = crypto::keyed_hash(h, mac_key, msg.first(wire::mac_offset(msg.size())));
+  return crypto::ct_equal(std::span(full).first<wire::kMacSize>(),
+                          msg.subspan(wire::mac_offset(msg.size()), wire::kMacSize));
+}
+
+void Server::Impl::seal_mac(std::span<uint8_t> msg, const HashValue& mac_key, HashChoice h) {
+  auto full = crypto::keyed_hash(h, mac_key, msg.first(wire::mac_offset(msg.size())));
+  std::copy_n(full.begin(), wire::kMacSize, msg.begin() + wire::mac_offset(msg.size()));
+}
+
+std::optional<HashChoice> Server::Impl::discover_hash(std::span<const uint8_t> msg,
+                                                      bool legacy) const {
+  // §13.8: the mac under each candidate hash tells which one the sender used; SHAKE256
+  // first, as the reference tries it first. The legacy wire only knows BLAKE2b.
+  if (!legacy && mac_ok(msg, own_[1].mac_key, HashChoice::kShake256)) {
+    return HashChoice::kShake256;
+  }
+  if (mac_ok(msg, own_[0].mac_key, HashChoice::kBlake2b)) return HashChoice::kBlake2b;
+  return std::nullopt;
+}
+
+bool Server::Impl::profile_allows(const Peer& p, WireProfile used) const {
+  return p.configured == WireProfile::kAuto || p.configured == used;
+}
+
+std::optional<uint32_t> Server::Impl::peer_by_pid(HashChoice h,
+                                                  std::span<const uint8_t, 32> pid) const {
+  HashValue key;
+  std::copy(pid.begin(), pid.end(), key.begin());
+  const auto& m = by_pid_[hash_index(h)];
+  auto it = m.find(key);
+  if (it == m.end()) return std::nullopt;
+  return it->second;
+}
+
+HashValue Server::Impl::biscuit_ad(HashChoice h, const SessionId& sidi,
+                                   const SessionId& sidr) const {
+  return crypto::hash_fold(h, biscuit_ad_[hash_index(h)], {sidi, sidr});
+}
+
+std::array<uint8_t, 16> Server::Impl::init_conf_hash(std::span<const uint8_t> msg) const {
+  crypto::Shake256 s;
+  s.absorb(cache_key_.reveal());
+  s.absorb(msg.first(wire::cookie_offset(msg.size())));
+  std::array<uint8_t, 16> out;
+  s.squeeze(out);
+  return out;
+}
+
+bool Server::Impl::register_sid(const SessionId& sid, uint32_t peer) {
+  auto [it, fresh] = by_sid_.emplace(sid_key(sid), peer);
+  return fresh || it->second == peer;
+}
+
+void Server::Impl::release_sid(const SessionId& sid, uint32_t peer) {
+  const Peer& p = *peers[peer];
+  if (p.hs && p.hs->sidi == sid) return;
+  if (p.session && p.session->sidm == sid) return;
+  auto it = by_sid_.find(sid_key(sid));
+  if (it != by_sid_.end() && it->second == peer) by_sid_.erase(it);
+}
+
+void Server::Impl::drop_handshake(uint32_t peer) {
+  Peer& p = *peers[peer];
+  if (!p.hs) return;
+  SessionId sid = p.hs->sidi;
+  p.hs.reset();
+  release_sid(sid, peer);
+}
+
+void Server::Impl::install_session(uint32_t peer, Session s) {
+  Peer& p = *peers[peer];
+  std::optional<SessionId> old;
+  if (p.session) old = p.session->sidm;
+  p.session = s;
+  if (old && *old != s.sidm) release_sid(*old, peer);
+}
+
+KeyEvent Server::Impl::exchanged(uint32_t peer, const ChainingKey& ck) {
+  return KeyEvent{PeerHandle{peer}, KeyEvent::Kind::kExchanged,
+                  ck.derive(peers[peer]->osk_domain[hash_index(ck.choice())])};
+}
+
+void Server::Impl::schedule_retransmit(InitiatorHandshake& hs, Timestamp now) {
+  std::array<uint8_t, 8> r;
+  rng_->fill(r);
+  double unit = double(wire::load_u64_le(r) >> 11) * 0x1.0p-53;  // uniform in [0, 1)
+  hs.next_tx = now + timing::retransmit_delay(hs.tx_count, unit);
+  ++hs.tx_count;
+}
+
+PollResult Server::Impl::poll(Timestamp now) {
+  PollResult r;
+  Timestamp next = now + timing::kMaxSleep;
+  auto consider = [&](Timestamp t) { next = std::min(next, t); };
+  if (auto t = biscuits_.expire(now, *rng_)) consider(*t);
+
+  for (uint32_t i = 0; i < peers.size(); ++i) {
+    Peer& p = *peers[i];
+    if (p.cache && timing::due(p.cache->stored + timing::kInitConfCacheLifetime, now)) {
+      p.cache.reset();
+    }
+    if (p.session && timing::due(p.session->created + timing::kRejectAfter, now)) {
+      SessionId sid = p.session->sidm;
+      p.session.reset();
+      release_sid(sid, i);
+      r.events.push_back({PeerHandle{i}, KeyEvent::Kind::kStale, OutputKey::random(*rng_)});
+    }
+    if (p.hs) {
+      InitiatorHandshake& hs = *p.hs;
+      bool awaiting_hello = hs.state == InitiatorHandshake::State::kAwaitRespHello;
+      bool cycling = p.configured == WireProfile::kAuto && !p.learned && awaiting_hello &&
+                     hs.tx_count >= timing::kAutoTransmissionsPerProfile;
+      if (timing::due(hs.created + timing::kRejectAfter, now) ||
+          (cycling && timing::due(hs.next_tx, now))) {
+        drop_handshake(i);
+        p.raced_biscuit.reset();
+        if (awaiting_hello) on_handshake_failed(p);
+      } else if (timing::due(hs.next_tx, now)) {
+        // InitHello gets a fresh cookie (a CookieReply may have arrived); InitConf is re-sent
+        // byte for byte (§5.2).
+        if (awaiting_hello && !is_legacy(hs.profile)) seal_cookie(hs.tx, hs.cookie_value.reveal());
+        r.datagrams.push_back({PeerHandle{i}, hs.tx});
+        schedule_retransmit(hs, now);
+      }
+    }
+    if (p.may_initiate && !p.hs) {
+      Timestamp start = now;
+      if (p.session) {
+        start = p.session->created + (p.session->role == Session::Role::kResponder
+                                          ? timing::kRekeyAfterResponder
+                                          : timing::kRekeyAfterInitiator);
+      }
+      if (timing::due(start, now)) {
+        if (auto m = initiate(i, now)) r.datagrams.push_back({PeerHandle{i}, std::move(*m)});
+      } else {
+        consider(start);
+      }
+    }
+    if (p.hs) {
+      consider(p.hs->next_tx);
+      consider(p.hs->created + timing::kRejectAfter);
+    }
+    if (p.session) consider(p.session->created + timing::kRejectAfter);
+    if (p.cache) consider(p.cache->stored + timing::kInitConfCacheLifetime);
+  }
+  r.next_wakeup = std::max(next, now);
+  return r;
+}
+
+// ---- public API ----
+
+Server::Server(ServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+Server::~Server() = default;
+
+std::optional<PeerHandle> Server::add_peer(PeerConfig config) {
+  return impl_->add_peer(std::move(config));
+}
+
+void Server::set_may_initiate(PeerHandle peer, bool may) {
+  if (peer.index < impl_->peers.size()) impl_->peers[peer.index]->may_initiate = may;
+}
+
+HandleResult Server::handle(std::span<const uint8_t> datagram, std::span<const uint8_t> sender,
+                            Timestamp now) {
+  return impl_->handle(datagram, sender, now);
+}
+
+PollResult Server::poll(Timestamp now) {
+  return impl_->poll(now);
+}
+
+std::optional<std::vector<uint8_t>> Server::initiate(PeerHandle peer, Timestamp now) {
+  if (peer.index >= impl_->peers.size()) return std::nullopt;
+  return impl_->initiate(peer.index, now);
+}
+
+WireProfile Server::active_profile(PeerHandle peer) const {
+  return impl_->active_profile(*impl_->peers.at(peer.index));
+}
+
+uint64_t Server::dropped(DropReason reason) const {
+  return impl_->drops[static_cast<std::size_t>(reason)];
+}
+
+std::size_t Server::peer_count() const {
+  return impl_->peers.size();
+}
+
+}  // namespace rosenpass::protocol

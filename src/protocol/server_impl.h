@@ -1,0 +1,171 @@
+// Server internals: per-peer constants and state, the session index, and the message
+// handlers. Kept out of the public header; tests may include it for replay hooks.
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "biscuit.h"
+#include "chaining_key.h"
+#include "cookies.h"
+#include "rosenpass/protocol/server.h"
+#include "wire.h"
+
+namespace rosenpass::protocol {
+
+inline constexpr int kHashCount = 2;
+inline int hash_index(HashChoice h) {
+  return h == HashChoice::kShake256 ? 1 : 0;
+}
+inline HashChoice hash_of(WireProfile p) {
+  return p == WireProfile::kV03 ? HashChoice::kShake256 : HashChoice::kBlake2b;
+}
+inline bool is_legacy(WireProfile p) {
+  return p == WireProfile::kV02pc;
+}
+inline std::size_t sct_size(WireProfile p) {
+  return is_legacy(p) ? wire::kSctLegacySize : wire::kSctCurrentSize;
+}
+
+using SessionId = std::array<uint8_t, wire::kSidSize>;
+inline uint32_t sid_key(const SessionId& s) {
+  return wire::load_u32_le(s);
+}
+
+// Values derived from a public key once, per keyed hash: the hash passes over 512 KiB that
+// do not depend on a handshake.
+struct KeyConstants {
+  HashValue pid;      // lhash("peer id", spk)
+  HashValue ck_init;  // hash(lhash("chaining key init"), spk): init() with spk as responder
+  HashValue mac_key;  // hash(lhash("mac"), spk): macs of messages sent to spk's owner
+};
+
+// An initiator handshake in progress (IHI1 until EmptyData or expiry).
+struct InitiatorHandshake {
+  enum class State : uint8_t { kAwaitRespHello, kAwaitEmptyData };
+  State state = State::kAwaitRespHello;
+  WireProfile profile;
+  SessionId sidi{};
+  std::optional<ChainingKey> ck;         // erased once InitConf is built
+  std::optional<kyber::SecretKey> eski;  // erased once RespHello is processed
+  CookieValue cookie_value;              // §5.2; replaced by a CookieReply
+  Key32 txkt;                            // responder's transmit key, for EmptyData
+  uint64_t txnt = 0;
+  std::vector<uint8_t> tx;  // last message sent, for retransmission
+  Timestamp created{};
+  Timestamp next_tx{};
+  uint32_t tx_count = 0;
+};
+
+struct Session {
+  enum class Role : uint8_t { kInitiator, kResponder };
+  Role role;
+  SessionId sidm{};  // ours (registered in the index)
+  SessionId sidt{};  // theirs
+  Timestamp created{};
+};
+
+// The EmptyData answered to the last first-time InitConf (§8.4).
+struct CachedConfirmation {
+  std::array<uint8_t, 16> init_conf_hash{};
+  std::array<uint8_t, wire::kEmptyDataSize> empty_data{};
+  HashChoice hash;
+  Timestamp stored{};
+};
+
+struct Peer {
+  PublicKeyRef pk;
+  Psk psk;
+  WireProfile configured;
+  std::array<KeyConstants, kHashCount> consts;
+  std::array<HashValue, kHashCount> osk_domain;
+  std::array<uint8_t, 32> cookie_key;  // to open CookieReplies from this peer
+  bool may_initiate;
+  bool wins_races;  // our public key sorts higher: our handshake wins a simultaneous start
+
+  // kAuto: what worked last, the profile being tried, consecutive failures.
+  std::optional<WireProfile> learned;
+  uint8_t auto_index = 0;
+  uint8_t failures = 0;
+
+  BiscuitNo biscuit_used{};
+  // Boot-race bookkeeping (only when wins_races): InitConfs whose biscuit is at most
+  // `raced_biscuit`, or below `initiator_floor`, belong to a handshake that lost the race.
+  std::optional<BiscuitNo> raced_biscuit;
+  std::optional<BiscuitNo> initiator_floor;
+
+  std::unique_ptr<InitiatorHandshake> hs;
+  std::optional<Session> session;
+  std::optional<CachedConfirmation> cache;
+};
+
+class Server::Impl {
+ public:
+  explicit Impl(ServerConfig config);
+
+  std::optional<PeerHandle> add_peer(PeerConfig config);
+  HandleResult handle(std::span<const uint8_t> msg, std::span<const uint8_t> sender, Timestamp now);
+  PollResult poll(Timestamp now);
+  std::optional<std::vector<uint8_t>> initiate(uint32_t peer, Timestamp now);
+  WireProfile active_profile(const Peer& p) const;
+
+  // Replay hooks (test-vectors/README.md): overwrite secret values, keep creation times.
+  void overwrite_secrets(std::span<const uint8_t, 16> cookie0, std::span<const uint8_t, 16> cookie1,
+                         std::span<const uint8_t, 32> biscuit0,
+                         std::span<const uint8_t, 32> biscuit1);
+
+  std::vector<std::unique_ptr<Peer>> peers;
+  std::array<uint64_t, 10> drops{};
+
+ private:
+  HandleResult on_init_hello(std::span<const uint8_t> msg, std::span<const uint8_t> sender,
+                             Timestamp now);
+  HandleResult on_resp_hello(std::span<const uint8_t> msg, Timestamp now);
+  HandleResult on_init_conf(std::span<const uint8_t> msg, Timestamp now);
+  HandleResult on_empty_data(std::span<const uint8_t> msg);
+  HandleResult on_cookie_reply(std::span<const uint8_t> msg, Timestamp now);
+
+  HandleResult drop(DropReason r) {
+    ++drops[static_cast<std::size_t>(r)];
+    return {};
+  }
+  // The mac of `msg` under `mac_key` (first 16 bytes of hash(mac_key, M[0..L-32))).
+  static bool mac_ok(std::span<const uint8_t> msg, const HashValue& mac_key, HashChoice h);
+  static void seal_mac(std::span<uint8_t> msg, const HashValue& mac_key, HashChoice h);
+  // Which of our hashes the mac of an InitHello/InitConf was made with.
+  std::optional<HashChoice> discover_hash(std::span<const uint8_t> msg, bool legacy) const;
+  bool profile_allows(const Peer& p, WireProfile used) const;
+  std::optional<uint32_t> peer_by_pid(HashChoice h, std::span<const uint8_t, 32> pid) const;
+  HashValue biscuit_ad(HashChoice h, const SessionId& sidi, const SessionId& sidr) const;
+  std::array<uint8_t, 16> init_conf_hash(std::span<const uint8_t> msg) const;
+
+  void schedule_retransmit(InitiatorHandshake& hs, Timestamp now);
+  bool register_sid(const SessionId& sid, uint32_t peer);
+  void release_sid(const SessionId& sid, uint32_t peer);
+  void drop_handshake(uint32_t peer);
+  void install_session(uint32_t peer, Session s);
+  KeyEvent exchanged(uint32_t peer, const ChainingKey& ck);
+  void on_handshake_failed(Peer& p);
+
+  PublicKeyRef own_pk_;
+  mceliece::SecretKey own_sk_;
+  crypto::RandomSource* rng_;
+  const KemSuite* kems_;
+  std::unique_ptr<LoadPolicy> load_;
+
+  std::array<KeyConstants, kHashCount> own_;      // over our own public key
+  std::array<HashValue, kHashCount> biscuit_ad_;  // hash(lhash("biscuit additional data"), spk)
+  std::array<uint8_t, 32> own_cookie_key_;
+  Key32 cache_key_;
+  BiscuitJar biscuits_;
+  CookieJar cookies_;
+
+  std::array<std::map<HashValue, uint32_t>, kHashCount> by_pid_;
+  std::unordered_map<uint32_t, uint32_t> by_sid_;  // session id -> peer index
+};
+
+}  // namespace rosenpass::protocol

@@ -1,0 +1,111 @@
+#include "rosenpass/rp/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace rosenpass::rp {
+namespace {
+
+using Error = std::string;
+
+std::optional<Error> check_keys(const toml::table& t, const std::set<std::string>& allowed,
+                                std::string_view where) {
+  for (const auto& [k, v] : t) {
+    if (!allowed.count(std::string(k.str())))
+      return "unknown field `" + std::string(k.str()) + "`" + std::string(where);
+  }
+  return std::nullopt;
+}
+
+// Reads an optional string field; sets `err` if it has another type.
+std::optional<std::string> opt_string(const toml::table& t, const char* key, Error& err) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::nullopt;
+  if (auto s = n->value<std::string>(); s && n->is_string()) return *s;
+  err = "invalid type for `" + std::string(key) + "`, expected a string";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_view toml_text) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text);
+  } catch (const toml::parse_error& e) {
+    return "cannot parse config: " + std::string(e.description());
+  }
+  if (auto e = check_keys(root, {"verbose", "private_keys_dir", "dev", "ip", "listen", "peers"},
+                          ""))
+    return *e;
+  ExchangeOptions ex;
+  Error err;
+  const toml::node* verbose = root.get("verbose");
+  if (!verbose) return std::string("missing field `verbose`");
+  if (!verbose->is_boolean()) return std::string("invalid type for `verbose`, expected a boolean");
+  ex.verbose = verbose->value<bool>().value_or(false);
+  auto dir = opt_string(root, "private_keys_dir", err);
+  if (!err.empty()) return err;
+  if (!dir) return std::string("missing field `private_keys_dir`");
+  ex.private_keys_dir = *dir;
+  ex.dev = opt_string(root, "dev", err);
+  ex.ip = opt_string(root, "ip", err);
+  auto listen = opt_string(root, "listen", err);
+  if (!err.empty()) return err;
+  if (listen) {
+    ex.listen = parse_listen_address(*listen, false);
+    if (!ex.listen) return "invalid socket address `" + *listen + "` for `listen`";
+  }
+  const toml::node* peers = root.get("peers");
+  if (!peers) return std::string("missing field `peers`");
+  if (!peers->is_array_of_tables() && !(peers->is_array() && peers->as_array()->empty()))
+    return std::string("invalid type for `peers`, expected an array of tables");
+  std::size_t index = 0;
+  for (const auto& node : *peers->as_array()) {
+    const toml::table& p = *node.as_table();
+    std::string where = " in peers[" + std::to_string(index++) + "]";
+    if (auto e = check_keys(p,
+                            {"public_keys_dir", "endpoint", "persistent_keepalive", "allowed_ips",
+                             "protocol_version"},
+                            where))
+      return *e;
+    ExchangePeer peer;
+    auto pdir = opt_string(p, "public_keys_dir", err);
+    auto endpoint = opt_string(p, "endpoint", err);
+    peer.allowed_ips = opt_string(p, "allowed_ips", err);
+    peer.protocol_version = opt_string(p, "protocol_version", err);
+    if (!err.empty()) return err + where;
+    if (!pdir) return "missing field `public_keys_dir`" + where;
+    peer.public_keys_dir = *pdir;
+    if (endpoint) {
+      peer.endpoint = parse_endpoint_word(*endpoint);
+      if (!peer.endpoint) return "invalid socket address `" + *endpoint + "` for `endpoint`" + where;
+    }
+    if (const toml::node* ka = p.get("persistent_keepalive")) {
+      auto v = ka->value<int64_t>();
+      if (!ka->is_integer() || !v || *v < 0 || *v > 0xffffffffLL)
+        return "invalid value for `persistent_keepalive`" + where;
+      peer.persistent_keepalive = static_cast<uint32_t>(*v);
+    }
+    if (peer.protocol_version && *peer.protocol_version != "V02" &&
+        *peer.protocol_version != "V03")
+      return "unknown variant `" + *peer.protocol_version +
+             "` for `protocol_version`, expected `V02` or `V03`" + where;
+    ex.peers.push_back(std::move(peer));
+  }
+  return ex;
+}
+
+std::variant<ExchangeOptions, std::string> load_exchange_config(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return "cannot read config \"" + path + "\"";
+  std::stringstream ss;
+  ss << f.rdbuf();
+  auto r = parse_exchange_config(ss.str());
+  if (auto* e = std::get_if<std::string>(&r)) return "\"" + path + "\": " + *e;
+  return r;
+}
+
+}  // namespace rosenpass::rp

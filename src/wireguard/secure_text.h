@@ -1,0 +1,44 @@
+// A growable text buffer for messages that carry secrets (hex keys in UAPI requests and
+// replies): every buffer it ever used is zeroed before it is released.
+#pragma once
+
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "rosenpass/crypto/secure_memory.h"
+
+namespace rosenpass::wireguard {
+
+class SecureText {
+ public:
+  explicit SecureText(std::size_t capacity = 4096) { buf_.reserve(capacity); }
+  ~SecureText() { wipe(); }
+  SecureText(const SecureText&) = delete;
+  SecureText& operator=(const SecureText&) = delete;
+
+  void append(std::string_view s) {
+    if (buf_.size() + s.size() > buf_.capacity()) grow(buf_.size() + s.size());
+    buf_.insert(buf_.end(), s.begin(), s.end());
+  }
+  std::string_view view() const { return {buf_.data(), buf_.size()}; }
+  void clear() {
+    wipe();
+    buf_.clear();
+  }
+
+ private:
+  void grow(std::size_t need) {
+    std::vector<char> bigger;
+    bigger.reserve(std::max(need, 2 * buf_.capacity()));
+    bigger.assign(buf_.begin(), buf_.end());
+    wipe();
+    buf_.swap(bigger);
+  }
+  void wipe() {
+    if (buf_.capacity()) crypto::secure_zero(buf_.data(), buf_.capacity());
+  }
+  std::vector<char> buf_;
+};
+
+}  // namespace rosenpass::wireguard

@@ -1,0 +1,336 @@
+// The real `rosenpass` program: command-line errors, and key exchanges between two daemons on
+// 127.0.0.1 and ::1. Every test is bounded in time and stops what it starts by PID.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <functional>
+#include <memory>
+
+#include "process_util.h"
+#include "rosenpass/crypto/base64.h"
+#include "rosenpass/crypto/hash_domains.h"
+
+namespace rosenpass::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+[[maybe_unused]] bool wait_for(const std::function<bool()>& pred,
+                               std::chrono::milliseconds timeout) {
+  auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return pred();
+}
+
+[[maybe_unused]] std::size_t count(const std::string& hay, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+// Two keypairs generated once for the whole suite (McEliece key generation is slow).
+class Keys : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    keys_ = new ScratchDir;
+    for (const char* name : {"a", "b"}) {
+      auto r = run_rosenpass_bin(*keys_, {"gen-keys", "-p", *keys_ / (std::string(name) + ".pk"),
+                                          "-s", *keys_ / (std::string(name) + ".sk")});
+      ASSERT_EQ(r.code, 0) << r.err;
+    }
+  }
+  static void TearDownTestSuite() {
+    delete keys_;
+    keys_ = nullptr;
+  }
+  static std::string key(const std::string& name) { return *keys_ / name; }
+
+  // The peer id printed for a peer: base64 of lhash("peer id", pk) under BLAKE2b.
+  static std::string peer_id(const std::string& pk_file,
+                             crypto::HashChoice hash = crypto::HashChoice::kBlake2b) {
+    std::string pk = read_text(key(pk_file));
+    auto id = crypto::keyed_hash(hash, crypto::hash_domains(hash).peer_id,
+                                 std::span(reinterpret_cast<const uint8_t*>(pk.data()), pk.size()));
+    return crypto::base64_encode(id);
+  }
+
+  ScratchDir dir_;
+  static inline ScratchDir* keys_ = nullptr;
+};
+
+std::string toml_peer_config(const std::string& pk, const std::string& sk,
+                             const std::string& listen, const std::string& peer_pk,
+                             const std::string& endpoint, const std::string& key_out,
+                             const std::string& extra = "", const std::string& peer_extra = "") {
+  std::string t = "public_key = \"" + pk + "\"\nsecret_key = \"" + sk + "\"\nlisten = [" +
+                  (listen.empty() ? "" : "\"" + listen + "\"") + "]\nverbosity = \"Verbose\"\n" +
+                  extra + "\n[[peers]]\npublic_key = \"" + peer_pk + "\"\n";
+  if (!endpoint.empty()) t += "endpoint = \"" + endpoint + "\"\n";
+  return t + "key_out = \"" + key_out + "\"\n" + peer_extra;
+}
+
+TEST(RosenpassBinary, VersionHelpAndUsage) {
+  ScratchDir d;
+  auto v = run_rosenpass_bin(d, {"--version"});
+  EXPECT_EQ(v.code, 0);
+  EXPECT_EQ(v.out.rfind("rosenpass ", 0), 0u);
+  auto none = run_rosenpass_bin(d, {});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("Usage:"), std::string::npos);
+  EXPECT_EQ(none.out, "");
+  EXPECT_EQ(run_rosenpass_bin(d, {"exchange-config", "x", "-v"}).code, 2);
+  EXPECT_EQ(run_rosenpass_bin(d, {"-v"}).code, 0);
+}
+
+TEST_F(Keys, BadInputsGiveTheDocumentedMessageAndTouchNoKeyFile) {
+  const std::string out = dir_ / "out.key";
+  write_text(out, "previous");
+  struct Case {
+    std::string name, toml, message;
+  };
+  write_bytes(dir_ / "short.pk", 1000);
+  std::vector<Case> cases = {
+      {"missing key file",
+       toml_peer_config(dir_ / "nope.pk", key("a.sk"), "", key("b.pk"), "", out),
+       "could not find public-key file"},
+      {"wrong-size key file",
+       toml_peer_config(key("a.pk"), key("a.sk"), "", dir_ / "short.pk", "", out),
+       "peer 0 public-key file \"" + dir_ / "short.pk" + "\" is invalid"},
+      {"malformed TOML", "listen = [\n", "TOML parse error"},
+      {"unknown key",
+       toml_peer_config(key("a.pk"), key("a.sk"), "", key("b.pk"), "", out) + "colour = \"blue\"\n",
+       "unknown field `colour`"},
+      {"unresolvable endpoint",
+       toml_peer_config(key("a.pk"), key("a.sk"), "", key("b.pk"), "no-such-host.invalid:9999",
+                        out),
+       "peer 0 endpoint no-such-host.invalid:9999 can not be parsed to a socket address"},
+  };
+  for (const auto& c : cases) {
+    write_text(dir_ / "c.toml", c.toml);
+    auto r = run_rosenpass_bin(dir_, {"exchange-config", dir_ / "c.toml"});
+    EXPECT_EQ(r.code, 1) << c.name;
+    EXPECT_NE(r.err.find("ERROR rosenpass] "), std::string::npos) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.name << ": " << r.err;
+    EXPECT_EQ(r.out, "") << c.name;
+    EXPECT_EQ(read_text(out), "previous") << c.name;
+  }
+  auto r = run_rosenpass_bin(dir_, {"exchange", "public-key", key("a.pk"), "secret-key",
+                                    key("a.sk"), "peer", "public-key", key("b.pk"), "bogus"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("unrecongnised argument bogus"), std::string::npos);
+}
+
+#ifdef RP_HAVE_PROTOCOL
+
+struct Daemon {
+  std::unique_ptr<Process> proc;
+  std::string key_out;
+};
+
+class Exchange : public Keys {
+ protected:
+  // Starts a daemon for `self` ("a" or "b") from a TOML config.
+  Daemon start_config(const std::string& self, const std::string& other, const std::string& listen,
+                      const std::string& endpoint, const std::string& tag = "",
+                      const std::string& peer_extra = "") {
+    Daemon d;
+    d.key_out = dir_ / (self + ".osk");
+    std::string cfg = dir_ / (self + tag + ".toml");
+    write_text(cfg, toml_peer_config(key(self + ".pk"), key(self + ".sk"), listen,
+                                     key(other + ".pk"), endpoint, d.key_out, "", peer_extra));
+    d.proc = std::make_unique<Process>(std::vector<std::string>{"-v", "exchange-config", cfg},
+                                       dir_ / (self + tag + ".out"), dir_ / (self + tag + ".err"));
+    return d;
+  }
+
+  // Both daemons printed at least `n` "exchanged" lines and hold the same key.
+  bool exchanged(Daemon& x, Daemon& y, std::size_t n = 1, std::chrono::milliseconds timeout = 30s) {
+    return wait_for(
+        [&] {
+          if (count(x.proc->out(), " exchanged\n") < n ||
+              count(y.proc->out(), " exchanged\n") < n) {
+            return false;
+          }
+          std::string kx = read_text(x.key_out), ky = read_text(y.key_out);
+          return kx.size() == 44 && kx == ky;
+        },
+        timeout);
+  }
+};
+
+TEST_F(Exchange, ExchangeConfigOnIPv4) {
+  int pa = free_udp_port(), pb = free_udp_port();
+  auto a =
+      start_config("a", "b", "127.0.0.1:" + std::to_string(pa), "127.0.0.1:" + std::to_string(pb));
+  auto b = start_config("b", "a", "127.0.0.1:" + std::to_string(pb), "");  // responder only
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  // The stdout line, exactly: the REMOTE peer's id and the configured path.
+  std::string line_a = a.proc->out().substr(0, a.proc->out().find('\n'));
+  EXPECT_EQ(line_a,
+            "output-key peer " + peer_id("b.pk") + " key-file \"" + a.key_out + "\" exchanged");
+  std::string line_b = b.proc->out().substr(0, b.proc->out().find('\n'));
+  EXPECT_EQ(line_b,
+            "output-key peer " + peer_id("a.pk") + " key-file \"" + b.key_out + "\" exchanged");
+  EXPECT_EQ(mode_of(a.key_out), 0600u);
+  EXPECT_EQ(a.proc->stop(SIGTERM), 0);
+  EXPECT_EQ(b.proc->stop(SIGINT), 0);
+}
+
+TEST_F(Exchange, FixedProtocolVersions) {
+  for (std::string v : {"V02", "V03", "V02-pc"}) {
+    int pa = free_udp_port(), pb = free_udp_port();
+    std::string la = "127.0.0.1:" + std::to_string(pa), lb = "127.0.0.1:" + std::to_string(pb);
+    std::string pv = "protocol_version = \"" + v + "\"\n";
+    ::unlink((dir_ / "a.osk").c_str());
+    ::unlink((dir_ / "b.osk").c_str());
+    auto a = start_config("a", "b", la, lb, v, pv);
+    auto b = start_config("b", "a", lb, "", v, pv);
+    ASSERT_TRUE(exchanged(a, b)) << v << "\n" << a.proc->err() << "\n---\n" << b.proc->err();
+    // The printed id follows the peer's keyed hash: SHAKE256 for V03, BLAKE2b otherwise.
+    auto hash = v == "V03" ? crypto::HashChoice::kShake256 : crypto::HashChoice::kBlake2b;
+    EXPECT_NE(a.proc->out().find("output-key peer " + peer_id("b.pk", hash) + " "),
+              std::string::npos)
+        << v << ": " << a.proc->out();
+    EXPECT_NE(b.proc->out().find("output-key peer " + peer_id("a.pk", hash) + " "),
+              std::string::npos)
+        << v << ": " << b.proc->out();
+    EXPECT_EQ(a.proc->stop(), 0);
+    EXPECT_EQ(b.proc->stop(), 0);
+  }
+}
+
+TEST_F(Exchange, ExchangeGrammarOnIPv6) {
+  int pa = free_udp_port(AF_INET6), pb = free_udp_port(AF_INET6);
+  Daemon a, b;
+  a.key_out = dir_ / "a.osk";
+  b.key_out = dir_ / "b.osk";
+  a.proc = std::make_unique<Process>(
+      std::vector<std::string>{"exchange", "-c", dir_ / "a-saved.toml", "secret-key", key("a.sk"),
+                               "public-key", key("a.pk"), "listen", "[::1]:" + std::to_string(pa),
+                               "peer", "public-key", key("b.pk"), "endpoint",
+                               "::1:" + std::to_string(pb), "outfile", a.key_out},
+      dir_ / "a.out", dir_ / "a.err");
+  b.proc = std::make_unique<Process>(
+      std::vector<std::string>{"exchange", "private-key", key("b.sk"), "public-key", key("b.pk"),
+                               "listen", "[::1]:" + std::to_string(pb), "peer", "public-key",
+                               key("a.pk"), "outfile", b.key_out},
+      dir_ / "b.out", dir_ / "b.err");
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  EXPECT_TRUE(exists(dir_ / "a-saved.toml"));
+  EXPECT_EQ(a.proc->stop(), 0);
+  EXPECT_EQ(b.proc->stop(), 0);
+  // The saved configuration starts the same daemon again.
+  auto v = run_rosenpass_bin(dir_, {"validate", dir_ / "a-saved.toml"});
+  EXPECT_NE(v.err.find("has passed all logical checks"), std::string::npos) << v.err;
+}
+
+TEST_F(Exchange, RestartedPeerGetsNewEqualKeys) {
+  int pa = free_udp_port(), pb = free_udp_port();
+  std::string la = "127.0.0.1:" + std::to_string(pa), lb = "127.0.0.1:" + std::to_string(pb);
+  auto a = start_config("a", "b", la, lb);
+  auto b = start_config("b", "a", lb, la);
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  std::string first = read_text(a.key_out);
+  EXPECT_EQ(b.proc->stop(), 0);
+  std::size_t before = count(a.proc->out(), " exchanged\n");
+  auto b2 = start_config("b", "a", lb, la, "-restarted");
+  ASSERT_TRUE(wait_for(
+      [&] {
+        return count(a.proc->out(), " exchanged\n") > before &&
+               count(b2.proc->out(), " exchanged\n") >= 1 &&
+               read_text(a.key_out) == read_text(b2.key_out);
+      },
+      30s))
+      << a.proc->err() << "\n---\n"
+      << b2.proc->err();
+  EXPECT_NE(read_text(a.key_out), first);
+  EXPECT_EQ(a.proc->stop(), 0);
+  EXPECT_EQ(b2.proc->stop(), 0);
+}
+
+TEST_F(Exchange, SimultaneousStartTenTimes) {
+  for (int round = 0; round < 10; ++round) {
+    int pa = free_udp_port(), pb = free_udp_port();
+    std::string la = "127.0.0.1:" + std::to_string(pa), lb = "127.0.0.1:" + std::to_string(pb);
+    std::string tag = "-" + std::to_string(round);
+    ::unlink((dir_ / "a.osk").c_str());
+    ::unlink((dir_ / "b.osk").c_str());
+    auto a = start_config("a", "b", la, lb, tag);
+    auto b = start_config("b", "a", lb, la, tag);
+    ASSERT_TRUE(exchanged(a, b)) << "round " << round << "\n"
+                                 << a.proc->err() << "\n---\n"
+                                 << b.proc->err();
+    EXPECT_EQ(a.proc->stop(), 0);
+    EXPECT_EQ(b.proc->stop(), 0);
+  }
+}
+
+TEST_F(Exchange, PortInUseIsAnErrorAndWritesNothing) {
+  int port = free_udp_port();
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(port));
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  auto a = start_config("a", "b", "127.0.0.1:" + std::to_string(port), "127.0.0.1:9");
+  auto code = a.proc->wait(20s);
+  ::close(fd);
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(a.proc->err().find("Address already in use (os error 98)"), std::string::npos)
+      << a.proc->err();
+  EXPECT_FALSE(exists(a.key_out));
+  EXPECT_EQ(a.proc->out(), "");
+}
+
+TEST_F(Exchange, BadWireGuardPeerKeyStopsStartup) {
+  write_text(dir_ / "c.toml",
+             toml_peer_config(key("a.pk"), key("a.sk"), "", key("b.pk"), "", dir_ / "out", "",
+                              "device = \"rpwg-none0\"\npeer = \"peer\"\n"));
+  auto r = run_rosenpass_bin(dir_, {"exchange-config", dir_ / "c.toml"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("Failed to parse peer id b64"), std::string::npos) << r.err;
+  EXPECT_FALSE(exists(dir_ / "out"));
+}
+
+TEST_F(Exchange, V023ConfigAndLegacySecretKeys) {
+  // Secret keys in v0.2.x's 13568-byte s||g||alpha layout, and configs as v0.2.3 writes them.
+  for (const char* n : {"a", "b"}) {
+    std::string sk = read_text(key(std::string(n) + ".sk"));
+    ASSERT_EQ(sk.size(), 13608u);
+    std::string legacy = sk.substr(13032) + sk.substr(40, 13032 - 40);
+    write_text(dir_ / (std::string(n) + "-legacy.sk"), legacy);
+  }
+  int pa = free_udp_port(), pb = free_udp_port();
+  auto config = [&](const std::string& self, const std::string& other, int listen, int peer) {
+    return "public_key = \"" + key(self + ".pk") + "\"\nsecret_key = \"" +
+           dir_ / (self + "-legacy.sk") + "\"\nlisten = [\"127.0.0.1:" + std::to_string(listen) +
+           "\"]\nverbosity = \"Quiet\"\n\n[[peers]]\npublic_key = \"" + key(other + ".pk") +
+           "\"\nendpoint = \"localhost:" + std::to_string(peer) + "\"\nkey_out = \"" +
+           dir_ / (self + ".osk") + "\"\nexchange_command = []\n";
+  };
+  write_text(dir_ / "a.toml", config("a", "b", pa, pb));
+  write_text(dir_ / "b.toml", config("b", "a", pb, pa));
+  Daemon a{
+      std::make_unique<Process>(std::vector<std::string>{"-q", "exchange-config", dir_ / "a.toml"},
+                                dir_ / "a.out", dir_ / "a.err"),
+      dir_ / "a.osk"};
+  Daemon b{std::make_unique<Process>(std::vector<std::string>{"exchange-config", dir_ / "b.toml"},
+                                     dir_ / "b.out", dir_ / "b.err"),
+           dir_ / "b.osk"};
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  // -q shows warnings: the legacy key and the v0.2.3 key are reported, not refused.
+  EXPECT_NE(a.proc->err().find("13568"), std::string::npos) << a.proc->err();
+  EXPECT_NE(a.proc->err().find("exchange_command"), std::string::npos) << a.proc->err();
+  EXPECT_EQ(b.proc->err(), "");  // default level: errors only
+  EXPECT_EQ(a.proc->stop(), 0);
+  EXPECT_EQ(b.proc->stop(SIGQUIT), 0);
+}
+
+#endif  // RP_HAVE_PROTOCOL
+
+}  // namespace
+}  // namespace rosenpass::test

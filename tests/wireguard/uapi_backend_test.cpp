@@ -1,0 +1,124 @@
+// The UAPI backend and NativePskSink against a real wireguard-go in a namespace we create;
+// `wg show` (wireguard-tools, test-only) is the independent check.
+#include <gtest/gtest.h>
+
+#include "process_util.h"
+#include "rosenpass/crypto/random.h"
+#include "rosenpass/wireguard/backend.h"
+#include "rosenpass/wireguard/native_psk_sink.h"
+
+namespace rosenpass::wireguard {
+namespace {
+
+using test::NetNamespace;
+
+WgPublicKey random_public_key() {
+  auto sk = WgSecretKey::random(crypto::system_random());
+  return wg_public_key_of(sk);
+}
+
+class UapiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!test::is_root()) GTEST_SKIP() << "needs root for network namespaces";
+    if (!test::have_program("wireguard-go") || !test::have_program("wg"))
+      GTEST_SKIP() << "needs wireguard-go and wg";
+    ns_ = std::make_unique<NetNamespace>("u");
+    ASSERT_TRUE(ns_->ok());
+    device_ = "rpu" + std::to_string(::getpid() % 100000);
+    wggo_ = test::start_wireguard_go(*ns_, device_);
+    ASSERT_TRUE(uapi_socket_available(kDefaultUapiSocketDir, device_));
+  }
+  void TearDown() override {
+    wggo_.stop();
+    if (!device_.empty()) std::filesystem::remove("/var/run/wireguard/" + device_ + ".sock");
+    ns_.reset();
+  }
+  std::string wg_show(const std::string& what) {
+    std::string out;
+    ns_->run("wg show " + device_ + " " + what, &out);
+    return out;
+  }
+
+  std::unique_ptr<NetNamespace> ns_;
+  std::string device_;
+  test::ChildProcess wggo_;
+};
+
+TEST_F(UapiTest, NativeSinkCreatesPeerAndSetsPsk) {
+  NativePskSink sink(make_auto_backend());
+  WireGuardPeerTarget target{device_,
+                             random_public_key(),
+                             {"endpoint", "192.0.2.7:51820", "allowed-ips", "10.9.0.0/24,fd00::/64",
+                              "persistent-keepalive", "25"}};
+  auto psk = crypto::Secret<32>::random(crypto::system_random());
+  auto r = sink.install(target, psk.reveal());
+  ASSERT_TRUE(r.ok()) << r.message;
+
+  std::string peer_b64 = wg_key_to_base64(target.peer);
+  EXPECT_EQ(wg_show("preshared-keys"), peer_b64 + "\t" + wg_key_to_base64(psk.reveal()) + "\n");
+  EXPECT_EQ(wg_show("endpoints"), peer_b64 + "\t192.0.2.7:51820\n");
+  EXPECT_EQ(wg_show("persistent-keepalive"), peer_b64 + "\t25\n");
+  std::string ips = wg_show("allowed-ips");
+  EXPECT_NE(ips.find("10.9.0.0/24"), std::string::npos) << ips;
+  EXPECT_NE(ips.find("fd00::/64"), std::string::npos) << ips;
+
+  // A second key replaces the first; a stale key becomes random.
+  auto psk2 = crypto::Secret<32>::random(crypto::system_random());
+  ASSERT_TRUE(sink.install(target, psk2.reveal()).ok());
+  EXPECT_EQ(wg_show("preshared-keys"), peer_b64 + "\t" + wg_key_to_base64(psk2.reveal()) + "\n");
+  ASSERT_TRUE(install_random(sink, target).ok());
+  std::string after = wg_show("preshared-keys");
+  EXPECT_EQ(after.find(wg_key_to_base64(psk2.reveal())), std::string::npos);
+  EXPECT_EQ(after.find("(none)"), std::string::npos);
+}
+
+TEST_F(UapiTest, GetDeviceAndUpdateOnly) {
+  auto backend = make_uapi_backend();
+  DeviceConfig dev;
+  dev.private_key = WgSecretKey::random(crypto::system_random());
+  dev.listen_port = 40123;
+  WgPublicKey expected_pub = wg_public_key_of(*dev.private_key);
+  ASSERT_FALSE(backend->set_device(device_, dev));
+
+  WgPublicKey absent = random_public_key();
+  DeviceConfig upd;
+  PeerConfig p;
+  p.public_key = absent;
+  p.update_only = true;
+  p.preshared_key = WgSecretKey::random(crypto::system_random());
+  upd.peers.push_back(std::move(p));
+  ASSERT_FALSE(backend->set_device(device_, upd));
+
+  auto got = backend->get_device(device_);
+  ASSERT_TRUE(std::holds_alternative<DeviceInfo>(got)) << std::get<WgError>(got).message;
+  auto& info = std::get<DeviceInfo>(got);
+  EXPECT_EQ(info.listen_port, 40123);
+  ASSERT_TRUE(info.public_key);
+  EXPECT_EQ(*info.public_key, expected_pub);
+  EXPECT_FALSE(info.has_peer(absent));  // update_only never creates
+  EXPECT_EQ(wg_show("public-key"), wg_key_to_base64(expected_pub) + "\n");
+}
+
+TEST(UapiBackend, MissingDeviceIsNoSuchDevice) {
+  auto backend = make_uapi_backend(std::filesystem::temp_directory_path());
+  DeviceConfig dev;
+  auto err = backend->set_device("rpnosuchdev", dev);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->kind, WgErrorKind::kNoSuchDevice);
+  EXPECT_TRUE(backend->set_device("../etc", dev));  // never leaves the socket directory
+}
+
+TEST(NativePskSink, BadExtraParamsAreRejectedNotFatal) {
+  NativePskSink sink(make_uapi_backend(std::filesystem::temp_directory_path()));
+  WireGuardPeerTarget target{"rpnosuchdev", {}, {"endpoint"}};
+  std::array<uint8_t, 32> psk{};
+  auto r = sink.install(target, psk);
+  EXPECT_EQ(r.status, PskDeliveryStatus::kRejected);
+  EXPECT_NE(r.message.find("endpoint"), std::string::npos);
+  target.extra_params = {"frobnicate", "1"};
+  EXPECT_EQ(sink.install(target, psk).status, PskDeliveryStatus::kRejected);
+}
+
+}  // namespace
+}  // namespace rosenpass::wireguard

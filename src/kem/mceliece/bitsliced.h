@@ -25,6 +25,7 @@ using Bits13 = Planes<uint64_t>;
 template <typename W = uint64_t>
 [[gnu::always_inline]] inline Planes<W> bs_broadcast(Gf c) {
   Planes<W> r;
+#pragma GCC unroll 16
   for (int b = 0; b < kM; ++b) {
     W zero{};
     r.plane[b] = zero - static_cast<uint64_t>((c >> b) & 1);
@@ -35,6 +36,7 @@ template <typename W = uint64_t>
 template <typename W>
 [[gnu::always_inline]] inline Planes<W> bs_xor(const Planes<W>& a, const Planes<W>& b) {
   Planes<W> r;
+#pragma GCC unroll 16
   for (int i = 0; i < kM; ++i) r.plane[i] = a.plane[i] ^ b.plane[i];
   return r;
 }
@@ -50,6 +52,7 @@ template <typename W>
     p[k - 9] ^= p[k];
   }
   Planes<W> r;
+#pragma GCC unroll 16
   for (int i = 0; i < kM; ++i) r.plane[i] = p[i];
   return r;
 }
@@ -98,6 +101,7 @@ template <typename W>
 
 // Parity of a word without a popcount instruction (which may be a table lookup).
 [[gnu::always_inline]] inline uint64_t parity64(uint64_t x) {
+#pragma GCC unroll 16
   for (int shift = 32; shift > 0; shift >>= 1) x ^= x >> shift;
   return x & 1;
 }
@@ -112,6 +116,7 @@ template <typename W>
 template <typename W>
 [[gnu::always_inline]] inline Gf bs_sum_lanes(const Planes<W>& a) {
   uint32_t r = 0;
+#pragma GCC unroll 16
   for (int b = 0; b < kM; ++b) r |= static_cast<uint32_t>(parity_of(a.plane[b])) << b;
   return static_cast<Gf>(r);
 }

@@ -1,11 +1,13 @@
 #include "control_bits.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
+#include "cpu_dispatch.h"
 #include "ct_sort.h"
-#include "fft.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
 namespace {
@@ -125,9 +127,11 @@ void apply_benes(std::span<uint16_t, kFieldSize> values,
 
 namespace {
 
+static_assert(std::endian::native == std::endian::little, "control bits are loaded as words");
+
 uint64_t load_le(const uint8_t* p, int bytes) {
   uint64_t r = 0;
-  for (int i = 0; i < bytes; ++i) r |= uint64_t{p[i]} << (8 * i);
+  std::memcpy(&r, p, bytes == 8 ? 8 : 4);
   return r;
 }
 
@@ -142,10 +146,12 @@ uint64_t spread_groups(uint64_t x, std::size_t g) {
 
 }  // namespace
 
-RP_MCE_CLONES void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kControlBytes> control,
+RP_MCE_CLONES void benes_permute_bits(std::span<BitPlane* const> planes,
+                                      std::span<const uint8_t, kControlBytes> control,
                                       bool inverse) {
   constexpr int kLayers = 2 * kM - 1;
   constexpr std::size_t kHalf = kFieldSize / 2;
+  constexpr std::size_t kWords = kFieldSize / 64;
   for (int step = 0; step < kLayers; ++step) {
     const int layer = inverse ? kLayers - 1 - step : step;
     const std::size_t gap = std::size_t{1} << std::min(layer, kLayers - 1 - layer);
@@ -156,15 +162,21 @@ RP_MCE_CLONES void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kCon
         const uint64_t mask = load_le(bits + 8 * chunk, 8);
         const std::size_t j = 64 * chunk;
         const std::size_t w = ((j % gap) + 2 * gap * (j / gap)) / 64;
-        const uint64_t d = (x[w] ^ x[w + gap_words]) & mask;
-        x[w] ^= d;
-        x[w + gap_words] ^= d;
+        for (BitPlane* p : planes) {
+          BitPlane& x = *p;
+          const uint64_t d = (x[w] ^ x[w + gap_words]) & mask;
+          x[w] ^= d;
+          x[w + gap_words] ^= d;
+        }
       }
     } else {
-      for (std::size_t w = 0; w < x.size(); ++w) {
+      for (std::size_t w = 0; w < kWords; ++w) {
         const uint64_t mask = spread_groups(load_le(bits + 4 * w, 4), gap);
-        const uint64_t t = (x[w] ^ (x[w] >> gap)) & mask;
-        x[w] ^= t ^ (t << gap);
+        for (BitPlane* p : planes) {
+          BitPlane& x = *p;
+          const uint64_t t = (x[w] ^ (x[w] >> gap)) & mask;
+          x[w] ^= t ^ (t << gap);
+        }
       }
     }
   }

@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cstddef>
 
+#include "cpu_dispatch.h"
+
 namespace rosenpass::kem::mceliece460896::detail {
 namespace {
 
@@ -28,7 +30,7 @@ inline void ordered(T& lo, T& hi) noexcept {
 // element i is i + j, so the inner loops are masked exchanges over contiguous ranges, which
 // the compiler can vectorise.
 template <typename T>
-void bitonic_sort(std::span<T> a) noexcept {
+[[gnu::always_inline]] inline void bitonic_sort(std::span<T> a) noexcept {
   const std::size_t n = a.size();
   assert((n & (n - 1)) == 0);
   T* v = a.data();

@@ -8,15 +8,9 @@
 #include <span>
 
 #include "bitsliced.h"
+#include "cpu_dispatch.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
-
-// Where the CPU has AVX2, the hot loops run with 256-bit words (picked at load time).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define RP_MCE_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define RP_MCE_CLONES
-#endif
 
 inline constexpr std::size_t kGroups = kFieldSize / 64;  // 128 groups of 64 elements
 
@@ -29,12 +23,14 @@ struct FieldValues {
 template <typename W>
 [[gnu::always_inline]] inline Planes<W> load(const FieldValues& v, std::size_t group) {
   Planes<W> r;
+#pragma GCC unroll 16
   for (int b = 0; b < kM; ++b) std::memcpy(&r.plane[b], &v.plane[b][group], sizeof(W));
   return r;
 }
 
 template <typename W>
 [[gnu::always_inline]] inline void store(FieldValues& v, std::size_t group, const Planes<W>& x) {
+#pragma GCC unroll 16
   for (int b = 0; b < kM; ++b) std::memcpy(&v.plane[b][group], &x.plane[b], sizeof(W));
 }
 

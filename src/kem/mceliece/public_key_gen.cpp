@@ -1,8 +1,10 @@
 #include "public_key_gen.h"
 
+#include <array>
 #include <cassert>
 #include <cstring>
 
+#include "cpu_dispatch.h"
 #include "ct_sort.h"
 #include "goppa.h"
 #include "rejection.h"
@@ -30,8 +32,8 @@ std::optional<std::vector<uint16_t>> field_ordering(std::span<const uint8_t> ran
   return pi;
 }
 
-bool systematic_public_key(std::span<uint8_t> pk, const std::array<Gf, kT>& g,
-                           std::span<const uint16_t> pi) {
+RP_MCE_CLONES bool systematic_public_key(std::span<uint8_t> pk, const std::array<Gf, kT>& g,
+                                         std::span<const uint16_t> pi) {
   constexpr int kWords = kN / 64;  // 72 words per row
   std::vector<uint64_t> mat(std::size_t{kRows} * kWords, 0);
   auto row = [&](int r) { return mat.data() + std::size_t(r) * kWords; };
@@ -51,23 +53,28 @@ bool systematic_public_key(std::span<uint8_t> pk, const std::array<Gf, kT>& g,
   }
 
   // Reduced row echelon form; it is unique, so any elimination order gives the same T.
+  // The pivot row is kept in a local copy so the row updates vectorise (no aliasing), and
+  // only the 4-word blocks from the pivot's block on are touched.
+  alignas(32) std::array<uint64_t, kWords> pivot;
   uint64_t failed = 0;
   for (int r = 0; r < kRows; ++r) {
     const int w = r / 64;
     const int b = r % 64;
-    uint64_t* pivot = row(r);
+    const int from = w & ~3;
+    std::copy(row(r) + from, row(r) + kWords, pivot.begin() + from);
     for (int k = r + 1; k < kRows; ++k) {
       const uint64_t* other = row(k);
       const uint64_t take = (0 - (((pivot[w] >> b) & 1) ^ 1)) & (0 - ((other[w] >> b) & 1));
-      for (int c = w; c < kWords; ++c) pivot[c] ^= other[c] & take;
+      for (int c = from; c < kWords; ++c) pivot[c] ^= other[c] & take;
     }
     failed |= ((pivot[w] >> b) & 1) ^ 1;
     if (rejected(failed)) return false;  // the whole key is discarded
+    std::copy(pivot.begin() + from, pivot.end(), row(r) + from);
     for (int k = 0; k < kRows; ++k) {
       if (k == r) continue;
       uint64_t* other = row(k);
       const uint64_t take = 0 - ((other[w] >> b) & 1);
-      for (int c = w; c < kWords; ++c) other[c] ^= pivot[c] & take;
+      for (int c = from; c < kWords; ++c) other[c] ^= pivot[c] & take;
     }
   }
 

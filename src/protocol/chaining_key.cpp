@@ -27,7 +27,7 @@ void ChainingKey::mix(std::span<const uint8_t> data) {
   crypto::KeyedHash h(choice_, inner.reveal());
   h.update(data);
   h.finish(ck_.reveal_mut());
-  if (g_trace) (*g_trace)(ck_.reveal());
+  if (g_trace) (*g_trace)(ck_.reveal(), data.size());
 }
 
 void ChainingKey::encrypt_and_mix(std::span<uint8_t> out, std::span<const uint8_t> plaintext) {

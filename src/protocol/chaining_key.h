@@ -15,9 +15,10 @@ using crypto::HashChoice;
 using crypto::HashValue;
 using Key32 = crypto::Secret<32>;
 
-// Test hook for the recorded-vector replay: sees every chaining-key value after a mix, on the
+// Test hook (recorded-vector replay, cost tests): sees every chaining-key value after a mix, on the
 // calling thread only. Null (the default) disables it.
-using ChainingKeyTrace = std::function<void(std::span<const uint8_t, 32>)>;
+// `mixed` is the size of the data just mixed in (524,160 for a public key).
+using ChainingKeyTrace = std::function<void(std::span<const uint8_t, 32> ck, std::size_t mixed)>;
 void set_chaining_key_trace(const ChainingKeyTrace* trace);
 
 class ChainingKey {

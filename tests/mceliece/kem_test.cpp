@@ -155,6 +155,27 @@ TEST(McElieceSecretKey, OtherSizesAreRejected) {
   EXPECT_TRUE(mce::secret_key_from_bytes(std::vector<uint8_t>(13568)).has_value());
 }
 
+TEST(McElieceSecretKey, GarbageKeyOfTheRightSizeDecapsulatesWithoutCrashing) {
+  // Not a valid Goppa code (g may have roots, the control bits are noise): decapsulation
+  // must still run to the end and give some key, never crash or read out of bounds.
+  SeededRandom rng("garbage key");
+  for (std::size_t size : {std::size_t{13608}, std::size_t{13568}}) {
+    std::vector<uint8_t> bytes(size);
+    rng.fill(bytes);
+    auto sk = mce::secret_key_from_bytes(bytes);
+    ASSERT_TRUE(sk.has_value());
+    mce::Ciphertext ct;
+    rng.fill(ct);
+    mce::SharedKey a, b;
+    mce::decaps(a, ct, *sk);
+    mce::decaps(b, ct, *sk);
+    EXPECT_EQ(hex(a.reveal()), hex(b.reveal()));  // deterministic
+    mce::ConfirmedCiphertext cct;
+    rng.fill(cct);
+    mce::decaps_confirmed(a, cct, *sk);
+  }
+}
+
 TEST(McElieceSecretKey, LegacyKeyGetsNonFPivotField) {
   auto sk = mce::secret_key_from_bytes(std::vector<uint8_t>(13568, 0x33));
   ASSERT_TRUE(sk.has_value());

@@ -87,7 +87,9 @@ class ReplayKems final : public KemSuite {
 // Collects every chaining key this thread computes while alive.
 struct Trace {
   std::vector<std::string> cks;
-  ChainingKeyTrace fn = [this](std::span<const uint8_t, 32> ck) { cks.push_back(hex(ck)); };
+  ChainingKeyTrace fn = [this](std::span<const uint8_t, 32> ck, std::size_t) {
+    cks.push_back(hex(ck));
+  };
   Trace() { set_chaining_key_trace(&fn); }
   ~Trace() { set_chaining_key_trace(nullptr); }
   // The recorded values must appear in this order (each recorded step follows one or more mixes).

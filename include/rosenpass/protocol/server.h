@@ -7,6 +7,7 @@
 //   loop: on datagram  -> auto r = srv.handle(bytes, sender_id, now);  send r.reply to sender
 //         at wake-up   -> auto o = srv.poll(now); send o.datagrams; sleep until o.next_wakeup
 //   Key events (in both results) carry the output key to install (e.g. as WireGuard PSK).
+//   A Server is not thread-safe: call it from one thread at a time.
 #pragma once
 
 #include <array>
@@ -80,7 +81,7 @@ class LoadPolicy {
 
 // The default policy: under load while more than `max_per_second` InitHellos arrived within
 // the last second. Each costs a McEliece decapsulation and encapsulation and three 512 KiB
-// hash passes (tens of ms), so 50/s is about what one core can answer.
+// hash passes (2-4 ms of CPU), so the default keeps that work under a fifth of one core.
 std::unique_ptr<LoadPolicy> make_rate_load_policy(uint32_t max_per_second = 50);
 // A policy that is never under load (the reference without its cookie feature).
 std::unique_ptr<LoadPolicy> make_never_under_load();
@@ -144,7 +145,8 @@ class Server {
   HandleResult handle(std::span<const uint8_t> datagram, std::span<const uint8_t> sender,
                       Timestamp now);
 
-  // Timers: retransmissions, new initiations and rekeys, expiry. Call at next_wakeup.
+  // Timers: retransmissions, new initiations and rekeys, expiry. Call at next_wakeup, and
+  // after handling received datagrams (a handshake step moves the timers).
   PollResult poll(Timestamp now);
 
   // Starts a handshake with `peer` now (also done by poll() when due); returns InitHello.

@@ -146,10 +146,12 @@ uint64_t spread_groups(uint64_t x, std::size_t g) {
 
 }  // namespace
 
-RP_MCE_CLONES void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kControlBytes> control,
+RP_MCE_CLONES void benes_permute_bits(std::span<BitPlane* const> planes,
+                                      std::span<const uint8_t, kControlBytes> control,
                                       bool inverse) {
   constexpr int kLayers = 2 * kM - 1;
   constexpr std::size_t kHalf = kFieldSize / 2;
+  constexpr std::size_t kWords = kFieldSize / 64;
   for (int step = 0; step < kLayers; ++step) {
     const int layer = inverse ? kLayers - 1 - step : step;
     const std::size_t gap = std::size_t{1} << std::min(layer, kLayers - 1 - layer);
@@ -160,15 +162,21 @@ RP_MCE_CLONES void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kCon
         const uint64_t mask = load_le(bits + 8 * chunk, 8);
         const std::size_t j = 64 * chunk;
         const std::size_t w = ((j % gap) + 2 * gap * (j / gap)) / 64;
-        const uint64_t d = (x[w] ^ x[w + gap_words]) & mask;
-        x[w] ^= d;
-        x[w + gap_words] ^= d;
+        for (BitPlane* p : planes) {
+          BitPlane& x = *p;
+          const uint64_t d = (x[w] ^ x[w + gap_words]) & mask;
+          x[w] ^= d;
+          x[w + gap_words] ^= d;
+        }
       }
     } else {
-      for (std::size_t w = 0; w < x.size(); ++w) {
+      for (std::size_t w = 0; w < kWords; ++w) {
         const uint64_t mask = spread_groups(load_le(bits + 4 * w, 4), gap);
-        const uint64_t t = (x[w] ^ (x[w] >> gap)) & mask;
-        x[w] ^= t ^ (t << gap);
+        for (BitPlane* p : planes) {
+          BitPlane& x = *p;
+          const uint64_t t = (x[w] ^ (x[w] >> gap)) & mask;
+          x[w] ^= t ^ (t << gap);
+        }
       }
     }
   }

@@ -28,8 +28,9 @@ void support_from_control_bits(std::span<Gf, kN> support,
 // 8192 bits, one per field element (bit i in word i/64).
 using BitPlane = std::array<uint64_t, kFieldSize / 64>;
 
-// Permutes one bit per element with the network, word-parallel: forward gives
-// y[i] = x[pi(i)] (FFT order -> support order), inverse undoes it.
-void benes_permute_bits(BitPlane& x, std::span<const uint8_t, kControlBytes> control, bool inverse);
+// Permutes one bit per element with the network, word-parallel, in each of `planes`:
+// forward gives y[i] = x[pi(i)] (FFT order -> support order), inverse undoes it.
+void benes_permute_bits(std::span<BitPlane* const> planes,
+                        std::span<const uint8_t, kControlBytes> control, bool inverse);
 
 }  // namespace rosenpass::kem::mceliece460896::detail

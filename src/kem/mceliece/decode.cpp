@@ -82,7 +82,10 @@ uint8_t decode(std::span<uint8_t, kErrorBytes> e, std::span<const uint8_t, kSynd
   ws->received.fill(0);
   for (std::size_t i = 0; i < kSyndromeBytes; ++i)
     ws->received[i / 8] |= uint64_t{c0[i]} << (8 * (i % 8));
-  benes_permute_bits(ws->received, control, /*inverse=*/true);
+  ws->support.fill(0);
+  for (int i = 0; i < kN / 64; ++i) ws->support[i] = ~uint64_t{0};
+  BitPlane* const to_fft_order[] = {&ws->received, &ws->support};
+  benes_permute_bits(to_fft_order, control, /*inverse=*/true);
   mask_values(ws->scratch, ws->g_values, ws->received);
   fft_power_sums(ws->syndrome, ws->scratch);
 
@@ -91,9 +94,6 @@ uint8_t decode(std::span<uint8_t, kErrorBytes> e, std::span<const uint8_t, kSynd
   ws->poly.fill(0);
   std::copy(locator.begin(), locator.end(), ws->poly.begin());
   fft_evaluate(ws->scratch, ws->poly);
-  ws->support.fill(0);
-  for (int i = 0; i < kN / 64; ++i) ws->support[i] = ~uint64_t{0};
-  benes_permute_bits(ws->support, control, /*inverse=*/true);
   for (std::size_t w = 0; w < kGroups; ++w) {
     uint64_t nonzero = 0;
     for (int b = 0; b < kM; ++b) nonzero |= ws->scratch.plane[b][w];
@@ -108,7 +108,8 @@ uint8_t decode(std::span<uint8_t, kErrorBytes> e, std::span<const uint8_t, kSynd
   for (int j = 0; j < 2 * kT; ++j) diff |= ws->syndrome[j] ^ ws->check[j];
   const uint8_t ok = static_cast<uint8_t>(0u - ((diff - 1) >> 31));
 
-  benes_permute_bits(ws->errors, control, /*inverse=*/false);
+  BitPlane* const to_support_order[] = {&ws->errors};
+  benes_permute_bits(to_support_order, control, /*inverse=*/false);
   for (std::size_t i = 0; i < kErrorBytes; ++i)
     e[i] = static_cast<uint8_t>(ws->errors[i / 8] >> (8 * (i % 8)));
   crypto::secure_zero(ws.get(), sizeof(Workspace));

@@ -42,28 +42,46 @@ inline Poly select(const Poly& if_set, const Poly& if_clear, uint64_t mask) {
 }  // namespace
 
 RP_MCE_CLONES std::array<Gf, kT + 1> error_locator(std::span<const Gf, 2 * kT> s) {
-  Poly c = bs_broadcast<u64x2>(0), b = c, window = c;
-  shift_up(c, 1);  // C = 1
-  shift_up(b, 1);
-  shift_up(b, 0);  // B = x
+  // C and B travel together as one 256-lane value [C | B], so the two products of the
+  // update, prev*C and d*B, are a single bitsliced product with [prev | d].
+  Planes<u64x4> cb{};
+  for (int b = 0; b < kM; ++b) cb.plane[b] = u64x4{};
+  cb.plane[0][0] = 1;  // C = 1
+  cb.plane[0][2] = 2;  // B = x
+  Poly window = bs_broadcast<u64x2>(0);
   Gf prev = 1;
   uint32_t len = 0;
   for (uint32_t n = 0; n < 2 * kT; ++n) {
     shift_up(window, s[n]);  // lane i = s[n - i]
+    Poly c;
+    for (int b = 0; b < kM; ++b) c.plane[b] = u64x2{cb.plane[b][0], cb.plane[b][1]};
     const Gf d = bs_sum_lanes(bs_mul(c, window));
     const uint64_t nonzero = ~static_cast<uint64_t>(0) * ((gf_is_zero_mask(d) & 1u) ^ 1u);
     const uint64_t lengthen = nonzero & (0 - static_cast<uint64_t>(((n - 2 * len) >> 31) ^ 1u));
-    const Poly old_c = c;
-    c = bs_xor(bs_mul(bs_broadcast<u64x2>(prev), c), bs_mul(bs_broadcast<u64x2>(d), b));
+    Planes<u64x4> factors{};
+    for (int b = 0; b < kM; ++b) {
+      const uint64_t p = 0 - static_cast<uint64_t>((prev >> b) & 1);
+      const uint64_t q = 0 - static_cast<uint64_t>((d >> b) & 1);
+      factors.plane[b] = u64x4{p, p, q, q};
+    }
+    const Planes<u64x4> products = bs_mul(factors, cb);
+    // C <- prev*C + d*B; B <- C (old) if lengthening, then B <- x*B
+    for (int b = 0; b < kM; ++b) {
+      const u64x4 pr = products.plane[b];
+      const u64x4 old = cb.plane[b];
+      const uint64_t b0 = (old[0] & lengthen) | (old[2] & ~lengthen);
+      const uint64_t b1 = (old[1] & lengthen) | (old[3] & ~lengthen);
+      cb.plane[b] = u64x4{pr[0] ^ pr[2], pr[1] ^ pr[3], b0 << 1, (b1 << 1) | (b0 >> 63)};
+    }
     len = static_cast<uint32_t>((len & ~lengthen) | ((n + 1 - len) & lengthen));
-    b = select(old_c, b, lengthen);
     prev = static_cast<Gf>((prev & ~lengthen) | (d & lengthen));
-    shift_up(b, 0);
   }
+  Poly c;
+  for (int b = 0; b < kM; ++b) c.plane[b] = u64x2{cb.plane[b][0], cb.plane[b][1]};
   std::array<Gf, kT + 1> out;
   for (int i = 0; i <= kT; ++i) out[i] = lane_of(c, kT - i);
   crypto::secure_zero(&c, sizeof(c));
-  crypto::secure_zero(&b, sizeof(b));
+  crypto::secure_zero(&cb, sizeof(cb));
   crypto::secure_zero(&window, sizeof(window));
   return out;
 }

@@ -98,6 +98,23 @@ void taylor_transposed(Gf* f, int len) {
   }
 }
 
+// poly[i] *= tw[i]: many independent products, written so the compiler vectorises them
+// (32-bit lanes, integer multiplies by single bits as in gf_mul).
+[[gnu::always_inline]] inline void twist(Gf* __restrict poly, const Gf* __restrict tw, int len) {
+  for (int i = 0; i < len; ++i) {
+    const uint32_t a = poly[i], b = tw[i];
+    uint32_t t = 0;
+#pragma GCC unroll 13
+    for (int bit = 0; bit < kM; ++bit) t ^= a * (b & (1u << bit));
+#pragma GCC unroll 2
+    for (int round = 0; round < 2; ++round) {
+      const uint32_t high = t >> 13;
+      t = (t & kGfMask) ^ high ^ (high << 1) ^ (high << 3) ^ (high << 4);
+    }
+    poly[i] = static_cast<Gf>(t & kGfMask);
+  }
+}
+
 // f = sum T_i (x^2+x)^i with T_i = f[2i] + f[2i+1] x  ->  f0 = evens, f1 = odds.
 void deinterleave(Gf* f, int len, Gf* tmp) {
   for (int i = 0; i < len / 2; ++i) {
@@ -137,6 +154,51 @@ template <typename W>
   store(v, u + half, y);
 }
 
+// Depths whose halves are 1 or 2 groups: 8 groups (4 butterflies) at once, regrouped so
+// that all u parts share one vector and all v parts another.
+template <bool kTransposed>
+[[gnu::always_inline]] inline void butterflies_small(FieldValues& v, const FieldValues& constants,
+                                                     std::size_t half, std::size_t g) {
+  Planes<u64x4> gc{};
+  for (int b = 0; b < kM; ++b) {
+    const uint64_t g0 = constants.plane[b][g];
+    const uint64_t g1 = half == 2 ? constants.plane[b][g + 1] : g0;
+    gc.plane[b] = u64x4{g0, g1, g0, g1};
+  }
+  for (std::size_t base = 0; base < kGroups; base += 8) {
+    const Planes<u64x4> x = load<u64x4>(v, base), y = load<u64x4>(v, base + 4);
+    Planes<u64x4> u{}, w{};
+    for (int b = 0; b < kM; ++b) {
+      if (half == 2) {
+        u.plane[b] = __builtin_shufflevector(x.plane[b], y.plane[b], 0, 1, 4, 5);
+        w.plane[b] = __builtin_shufflevector(x.plane[b], y.plane[b], 2, 3, 6, 7);
+      } else {
+        u.plane[b] = __builtin_shufflevector(x.plane[b], y.plane[b], 0, 2, 4, 6);
+        w.plane[b] = __builtin_shufflevector(x.plane[b], y.plane[b], 1, 3, 5, 7);
+      }
+    }
+    if (kTransposed) {
+      u = bs_xor(u, w);
+      w = bs_xor(w, bs_mul(gc, u));
+    } else {
+      u = bs_xor(u, bs_mul(gc, w));
+      w = bs_xor(w, u);
+    }
+    Planes<u64x4> x2{}, y2{};
+    for (int b = 0; b < kM; ++b) {
+      if (half == 2) {
+        x2.plane[b] = __builtin_shufflevector(u.plane[b], w.plane[b], 0, 1, 4, 5);
+        y2.plane[b] = __builtin_shufflevector(u.plane[b], w.plane[b], 2, 3, 6, 7);
+      } else {
+        x2.plane[b] = __builtin_shufflevector(u.plane[b], w.plane[b], 0, 4, 1, 5);
+        y2.plane[b] = __builtin_shufflevector(u.plane[b], w.plane[b], 2, 6, 3, 7);
+      }
+    }
+    store(v, base, x2);
+    store(v, base + 4, y2);
+  }
+}
+
 }  // namespace
 
 RP_MCE_CLONES void fft_evaluate(FieldValues& out, std::span<const Gf, 128> input) {
@@ -147,7 +209,7 @@ RP_MCE_CLONES void fft_evaluate(FieldValues& out, std::span<const Gf, 128> input
     const int len = 128 >> d;
     for (int p = 0; p < (1 << d); ++p) {
       Gf* poly = f.data() + p * len;
-      for (int i = 0; i < len; ++i) poly[i] = gf_mul(poly[i], t.twist[d][i]);
+      twist(poly, t.twist[d].data(), len);
       taylor(poly, len);
       deinterleave(poly, len, tmp.data());
     }
@@ -161,8 +223,8 @@ RP_MCE_CLONES void fft_evaluate(FieldValues& out, std::span<const Gf, 128> input
         for (std::size_t w = 0; w < half; w += 4)
           butterfly<u64x4>(out, t.butterfly, u + w, half, butterfly_offset(d) + w);
       } else {
-        for (std::size_t w = 0; w < half; ++w)
-          butterfly<uint64_t>(out, t.butterfly, u + w, half, butterfly_offset(d) + w);
+        butterflies_small<false>(out, t.butterfly, half, butterfly_offset(d));
+        break;  // all groups done
       }
     }
   }
@@ -179,8 +241,8 @@ RP_MCE_CLONES void fft_power_sums(std::span<Gf, 256> s, FieldValues& values) {
         for (std::size_t w = 0; w < half; w += 4)
           butterfly_transposed<u64x4>(values, t.butterfly, u + w, half, butterfly_offset(d) + w);
       } else {
-        for (std::size_t w = 0; w < half; ++w)
-          butterfly_transposed<uint64_t>(values, t.butterfly, u + w, half, butterfly_offset(d) + w);
+        butterflies_small<true>(values, t.butterfly, half, butterfly_offset(d));
+        break;  // all groups done
       }
     }
   }
@@ -193,14 +255,20 @@ RP_MCE_CLONES void fft_power_sums(std::span<Gf, 256> s, FieldValues& values) {
   for (std::size_t p = 0; p < kGroups; p += 4) {
     const Planes<u64x4> x = load<u64x4>(values, p);
     const Planes<u64x4> xp = bs_mul(x, points);
-    for (std::size_t q = 0; q < 4; ++q) {
-      uint32_t sum = 0, weighted = 0;
-      for (int b = 0; b < kM; ++b) {
-        sum |= static_cast<uint32_t>(parity64(x.plane[b][q])) << b;
-        weighted |= static_cast<uint32_t>(parity64(xp.plane[b][q])) << b;
+    // Parities of all four groups' words at once: fold each vector down to bit 0.
+    u64x4 sum{}, weighted{};
+    for (int b = 0; b < kM; ++b) {
+      u64x4 a = x.plane[b], c = xp.plane[b];
+      for (int shift = 32; shift > 0; shift >>= 1) {
+        a ^= a >> shift;
+        c ^= c >> shift;
       }
-      f[2 * (p + q)] = static_cast<Gf>(sum);
-      f[2 * (p + q) + 1] = static_cast<Gf>(weighted);
+      sum |= (a & 1) << b;
+      weighted |= (c & 1) << b;
+    }
+    for (std::size_t q = 0; q < 4; ++q) {
+      f[2 * (p + q)] = static_cast<Gf>(sum[q]);
+      f[2 * (p + q) + 1] = static_cast<Gf>(weighted[q]);
     }
   }
   for (int d = kSplits - 1; d >= 0; --d) {
@@ -209,7 +277,7 @@ RP_MCE_CLONES void fft_power_sums(std::span<Gf, 256> s, FieldValues& values) {
       Gf* poly = f.data() + p * len;
       interleave(poly, len, tmp.data());
       taylor_transposed(poly, len);
-      for (int i = 0; i < len; ++i) poly[i] = gf_mul(poly[i], t.twist[d][i]);
+      twist(poly, t.twist[d].data(), len);
     }
   }
   std::copy(f.begin(), f.end(), s.begin());

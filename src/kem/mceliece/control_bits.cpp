@@ -170,11 +170,17 @@ RP_MCE_CLONES void benes_permute_bits(std::span<BitPlane* const> planes,
         }
       }
     } else {
+      // Masks first, then the exchanges: two simple loops the compiler vectorises.
+      alignas(32) std::array<uint64_t, kWords> masks;
       for (std::size_t w = 0; w < kWords; ++w) {
-        const uint64_t mask = spread_groups(load_le(bits + 4 * w, 4), gap);
-        for (BitPlane* p : planes) {
-          BitPlane& x = *p;
-          const uint64_t t = (x[w] ^ (x[w] >> gap)) & mask;
+        uint32_t half;
+        std::memcpy(&half, bits + 4 * w, 4);
+        masks[w] = spread_groups(half, gap);
+      }
+      for (BitPlane* p : planes) {
+        BitPlane& x = *p;
+        for (std::size_t w = 0; w < kWords; ++w) {
+          const uint64_t t = (x[w] ^ (x[w] >> gap)) & masks[w];
           x[w] ^= t ^ (t << gap);
         }
       }

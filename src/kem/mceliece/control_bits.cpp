@@ -8,15 +8,16 @@
 
 #include "cpu_dispatch.h"
 #include "ct_sort.h"
+#include "zeroing_vector.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
 namespace {
 
-using Perm = std::vector<uint16_t>;
+using Perm = ZeroingVector<uint16_t>;
 
 // c o pi^{-1}: the entry of c at position x moves to position pi[x]. Done by sorting
 // (pi[x], c[x]) pairs, so no secret value is ever used as an address.
-Perm compose_inverse(const Perm& c, const Perm& pi, std::vector<uint32_t>& scratch) {
+Perm compose_inverse(const Perm& c, const Perm& pi, ZeroingVector<uint32_t>& scratch) {
   const std::size_t n = pi.size();
   scratch.resize(n);
   for (std::size_t x = 0; x < n; ++x) scratch[x] = (uint32_t{pi[x]} << 16) | c[x];
@@ -35,7 +36,7 @@ inline uint16_t ct_min(uint16_t a, uint16_t b) {
 // Emits the bits for `pi` (length 2^w) at positions pos, pos+step, pos+2*step, ...: the
 // first layer, then both half-size networks interleaved, then the last layer.
 void recurse(std::span<uint8_t> out, std::size_t pos, std::size_t step, const Perm& pi, int w,
-             std::vector<uint32_t>& scratch) {
+             ZeroingVector<uint32_t>& scratch) {
   const std::size_t n = pi.size();
   auto emit = [&](std::size_t at, uint16_t bit) {
     out[at >> 3] |= static_cast<uint8_t>((bit & 1u) << (at & 7));
@@ -104,7 +105,7 @@ void control_bits_from_permutation(std::span<uint8_t, kControlBytes> out,
                                    std::span<const uint16_t, kFieldSize> pi) {
   std::fill(out.begin(), out.end(), uint8_t{0});
   Perm p(pi.begin(), pi.end());
-  std::vector<uint32_t> scratch;
+  ZeroingVector<uint32_t> scratch;
   recurse(out, 0, 1, p, kM, scratch);
 }
 
@@ -170,11 +171,17 @@ RP_MCE_CLONES void benes_permute_bits(std::span<BitPlane* const> planes,
         }
       }
     } else {
+      // Masks first, then the exchanges: two simple loops the compiler vectorises.
+      alignas(32) std::array<uint64_t, kWords> masks;
       for (std::size_t w = 0; w < kWords; ++w) {
-        const uint64_t mask = spread_groups(load_le(bits + 4 * w, 4), gap);
-        for (BitPlane* p : planes) {
-          BitPlane& x = *p;
-          const uint64_t t = (x[w] ^ (x[w] >> gap)) & mask;
+        uint32_t half;
+        std::memcpy(&half, bits + 4 * w, 4);
+        masks[w] = spread_groups(half, gap);
+      }
+      for (BitPlane* p : planes) {
+        BitPlane& x = *p;
+        for (std::size_t w = 0; w < kWords; ++w) {
+          const uint64_t t = (x[w] ^ (x[w] >> gap)) & masks[w];
           x[w] ^= t ^ (t << gap);
         }
       }
@@ -184,7 +191,7 @@ RP_MCE_CLONES void benes_permute_bits(std::span<BitPlane* const> planes,
 
 void support_from_control_bits(std::span<Gf, kN> support,
                                std::span<const uint8_t, kControlBytes> control) {
-  std::vector<uint16_t> values(kFieldSize);
+  ZeroingVector<uint16_t> values(kFieldSize);
   for (int i = 0; i < kFieldSize; ++i) values[i] = bitrev13(static_cast<Gf>(i));
   apply_benes(std::span<uint16_t, kFieldSize>(values.data(), kFieldSize), control);
   std::copy_n(values.begin(), kN, support.begin());

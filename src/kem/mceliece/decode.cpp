@@ -69,7 +69,8 @@ RP_MCE_CLONES void invert_squares(FieldValues& v, FieldValues& prefix) {
 uint8_t decode(std::span<uint8_t, kErrorBytes> e, std::span<const uint8_t, kSyndromeBytes> c0,
                std::span<const uint8_t, kGoppaBytes> goppa,
                std::span<const uint8_t, kControlBytes> control) {
-  auto ws = std::make_unique<Workspace>();
+  // Default-initialised: every field is written before it is read.
+  std::unique_ptr<Workspace> ws(new Workspace);
 
   // 1. weights 1/g(x)^2 at every field element
   ws->poly.fill(0);

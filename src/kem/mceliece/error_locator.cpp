@@ -31,14 +31,6 @@ inline Gf lane_of(const Poly& p, int i) {
   return static_cast<Gf>(r);
 }
 
-inline Poly select(const Poly& if_set, const Poly& if_clear, uint64_t mask) {
-  Poly r;
-  u64x2 m{};
-  m = m + mask;
-  for (int b = 0; b < kM; ++b) r.plane[b] = (if_set.plane[b] & m) | (if_clear.plane[b] & ~m);
-  return r;
-}
-
 }  // namespace
 
 RP_MCE_CLONES std::array<Gf, kT + 1> error_locator(std::span<const Gf, 2 * kT> s) {

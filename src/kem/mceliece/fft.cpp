@@ -25,6 +25,10 @@ constexpr std::size_t butterfly_offset(int d) {
 struct Tables {
   // twist[d][i] = (last basis element at depth d)^i, for i < 256 >> d
   std::array<std::vector<Gf>, kSplits> twist;
+  // The same repeated over a whole 128- or 256-element array of depth-d polynomials:
+  // twist128[d][i] = twist[d][i mod (128 >> d)], twist256[d][i] = twist[d][i mod (256 >> d)].
+  std::array<std::array<Gf, 128>, kSplits> twist128;
+  std::array<std::array<Gf, 256>, kSplits> twist256;
   // G_k for k = 64 w + lane at depth d: group butterfly_offset(d) + w, w < 2^(6-d)
   FieldValues butterfly;
   Bits13 leaf_points;  // the 64 points of the depth-7 subspace
@@ -46,6 +50,8 @@ const Tables& tables() {
         tw = power;
         power = gf_mul(power, last);
       }
+      for (int i = 0; i < 128; ++i) t.twist128[d][i] = t.twist[d][i % (128 >> d)];
+      for (int i = 0; i < 256; ++i) t.twist256[d][i] = t.twist[d][i % (256 >> d)];
       std::vector<Gf> c(dim - 1);
       for (int i = 0; i < dim - 1; ++i) c[i] = gf_mul(basis[i], last_inv);
       for (int k = 0; k < (1 << (dim - 1)); ++k) {
@@ -73,28 +79,31 @@ const Tables& tables() {
 }
 
 // Taylor expansion at x^2 + x, in place, for a length that is a power of two:
-// f = f0 + x^(2b) f1 + x^(3b) f2  ->  l = f0 + x^b (f1 + f2),  h = (f1 + f2) + x^b f2.
-void taylor(Gf* f, int len) {
-  if (len <= 2) return;
-  const int b = len / 4;
-  for (int i = 0; i < b; ++i) {
-    f[2 * b + i] ^= f[3 * b + i];
-    f[b + i] ^= f[2 * b + i];
+// f = f0 + x^(2b) f1 + x^(3b) f2  ->  l = f0 + x^b (f1 + f2),  h = (f1 + f2) + x^b f2,
+// then the same on l and on h (each of half the length). Done here on every block of `len`
+// elements of f[0..n), level by level rather than recursively: the blocks of one level are
+// independent, so whole levels are long loops.
+[[gnu::always_inline]] inline void taylor_all(Gf* f, int n, int len) {
+  for (; len >= 4; len /= 2) {
+    const int b = len / 4;
+    for (int s = 0; s < n; s += len)
+      for (int i = 0; i < b; ++i) {
+        f[s + 2 * b + i] ^= f[s + 3 * b + i];
+        f[s + b + i] ^= f[s + 2 * b + i];
+      }
   }
-  taylor(f, len / 2);
-  taylor(f + len / 2, len / 2);
 }
 
-// The transpose of taylor(): the same XORs with source and destination exchanged, in
-// reverse order.
-void taylor_transposed(Gf* f, int len) {
-  if (len <= 2) return;
-  const int b = len / 4;
-  taylor_transposed(f, len / 2);
-  taylor_transposed(f + len / 2, len / 2);
-  for (int i = 0; i < b; ++i) {
-    f[2 * b + i] ^= f[b + i];
-    f[3 * b + i] ^= f[2 * b + i];
+// The transpose: the same XORs with source and destination exchanged, in reverse order
+// (levels bottom-up).
+[[gnu::always_inline]] inline void taylor_transposed_all(Gf* f, int n, int len) {
+  for (int l = 4; l <= len; l *= 2) {
+    const int b = l / 4;
+    for (int s = 0; s < n; s += l)
+      for (int i = 0; i < b; ++i) {
+        f[s + 2 * b + i] ^= f[s + b + i];
+        f[s + 3 * b + i] ^= f[s + 2 * b + i];
+      }
   }
 }
 
@@ -207,12 +216,9 @@ RP_MCE_CLONES void fft_evaluate(FieldValues& out, std::span<const Gf, 128> input
   std::copy(input.begin(), input.end(), f.begin());
   for (int d = 0; d < kSplits; ++d) {
     const int len = 128 >> d;
-    for (int p = 0; p < (1 << d); ++p) {
-      Gf* poly = f.data() + p * len;
-      twist(poly, t.twist[d].data(), len);
-      taylor(poly, len);
-      deinterleave(poly, len, tmp.data());
-    }
+    twist(f.data(), t.twist128[d].data(), 128);
+    taylor_all(f.data(), 128, len);
+    for (int p = 0; p < (1 << d); ++p) deinterleave(f.data() + p * len, len, tmp.data());
   }
   for (std::size_t p = 0; p < kGroups; ++p)
     for (int b = 0; b < kM; ++b) out.plane[b][p] = 0 - static_cast<uint64_t>((f[p] >> b) & 1);
@@ -273,12 +279,9 @@ RP_MCE_CLONES void fft_power_sums(std::span<Gf, 256> s, FieldValues& values) {
   }
   for (int d = kSplits - 1; d >= 0; --d) {
     const int len = 256 >> d;
-    for (int p = 0; p < (1 << d); ++p) {
-      Gf* poly = f.data() + p * len;
-      interleave(poly, len, tmp.data());
-      taylor_transposed(poly, len);
-      twist(poly, t.twist[d].data(), len);
-    }
+    for (int p = 0; p < (1 << d); ++p) interleave(f.data() + p * len, len, tmp.data());
+    taylor_transposed_all(f.data(), 256, len);
+    twist(f.data(), t.twist256[d].data(), 256);
   }
   std::copy(f.begin(), f.end(), s.begin());
   crypto::secure_zero(f.data(), sizeof(f));

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "rejection.h"
+#include "zeroing_vector.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
 namespace {
@@ -31,7 +32,7 @@ Elem ext_mul(const Elem& a, const Elem& b) {
 std::optional<std::array<Gf, kT>> goppa_from_field_element(const std::array<Gf, kT>& beta) {
   // Column j of `sys` holds beta^j (j = 0..96); solve sum_{j<96} g_j beta^j = beta^96, as 96
   // equations (one per coefficient of y) in rows sys[k][0..96].
-  std::vector<std::array<Gf, kT + 1>> sys(kT);
+  ZeroingVector<std::array<Gf, kT + 1>> sys(kT);
   Elem power{};
   power[0] = 1;
   for (int j = 0; j <= kT; ++j) {

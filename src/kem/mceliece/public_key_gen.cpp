@@ -11,9 +11,9 @@
 
 namespace rosenpass::kem::mceliece460896::detail {
 
-std::optional<std::vector<uint16_t>> field_ordering(std::span<const uint8_t> random) {
+std::optional<ZeroingVector<uint16_t>> field_ordering(std::span<const uint8_t> random) {
   assert(random.size() == 4 * std::size_t{kFieldSize});
-  std::vector<uint64_t> keyed(kFieldSize);
+  ZeroingVector<uint64_t> keyed(kFieldSize);
   for (int i = 0; i < kFieldSize; ++i) {
     const uint8_t* p = random.data() + 4 * i;
     const uint64_t a =
@@ -27,7 +27,7 @@ std::optional<std::vector<uint16_t>> field_ordering(std::span<const uint8_t> ran
     duplicate |= ((diff | (0 - diff)) >> 63) ^ 1;  // 1 iff diff == 0
   }
   if (rejected(duplicate)) return std::nullopt;  // all 8192 values are discarded
-  std::vector<uint16_t> pi(kFieldSize);
+  ZeroingVector<uint16_t> pi(kFieldSize);
   for (int i = 0; i < kFieldSize; ++i) pi[i] = static_cast<uint16_t>(keyed[i] & kGfMask);
   return pi;
 }
@@ -35,11 +35,11 @@ std::optional<std::vector<uint16_t>> field_ordering(std::span<const uint8_t> ran
 RP_MCE_CLONES bool systematic_public_key(std::span<uint8_t> pk, const std::array<Gf, kT>& g,
                                          std::span<const uint16_t> pi) {
   constexpr int kWords = kN / 64;  // 72 words per row
-  std::vector<uint64_t> mat(std::size_t{kRows} * kWords, 0);
+  ZeroingVector<uint64_t> mat(std::size_t{kRows} * kWords, 0);
   auto row = [&](int r) { return mat.data() + std::size_t(r) * kWords; };
 
   // Row i*13+k, column j: bit k of alpha_j^i / g(alpha_j).
-  std::vector<Gf> alpha(kN), h(kN);
+  ZeroingVector<Gf> alpha(kN), h(kN);
   for (int j = 0; j < kN; ++j) {
     alpha[j] = bitrev13(pi[j]);
     h[j] = gf_inv(goppa_eval(g, alpha[j]));

@@ -10,12 +10,13 @@
 
 #include "gf.h"
 #include "params.h"
+#include "zeroing_vector.h"
 
 namespace rosenpass::kem::mceliece460896::detail {
 
 // pi from the 8192 little-endian 32-bit values in `random` (32,768 bytes), or nullopt when
 // two values coincide (retry).
-std::optional<std::vector<uint16_t>> field_ordering(std::span<const uint8_t> random);
+std::optional<ZeroingVector<uint16_t>> field_ordering(std::span<const uint8_t> random);
 
 // Writes T (1248 rows of 420 bytes) for the Goppa code (support alpha_i = bitrev(pi(i)),
 // polynomial g); false when the left 1248 x 1248 block is singular (retry).

@@ -57,19 +57,57 @@ template <typename W>
   return r;
 }
 
-// Column by column (no zero-initialised accumulator array), so the compiler keeps the
-// partial sums in registers.
+// Schoolbook product of two N-plane polynomials into 2N - 1 planes, column by column (no
+// zero-initialised accumulator array), so the compiler keeps the partial sums in registers.
+template <int N, typename W>
+[[gnu::always_inline]] inline void bs_mul_school(const W* a, const W* b, W* p) {
+#pragma GCC unroll 32
+  for (int k = 0; k < 2 * N - 1; ++k) {
+    const int lo = k < N ? 0 : k - (N - 1);
+    const int hi = k < N ? k : N - 1;
+    W acc = a[lo] & b[k - lo];
+#pragma GCC unroll 16
+    for (int i = lo + 1; i <= hi; ++i) acc ^= a[i] & b[k - i];
+    p[k] = acc;
+  }
+}
+
+// One level of Karatsuba: a = a0 + z^7 a1 (7 and 6 planes), three half-size products
+// (134 ANDs instead of 169, and fewer XORs), then the reduction.
 template <typename W>
 [[gnu::always_inline]] inline Planes<W> bs_mul(const Planes<W>& a, const Planes<W>& b) {
-  std::array<W, 2 * kM - 1> p;
-#pragma GCC unroll 32
-  for (int k = 0; k < 2 * kM - 1; ++k) {
-    const int lo = k < kM ? 0 : k - (kM - 1);
-    const int hi = k < kM ? k : kM - 1;
-    W acc = a.plane[lo] & b.plane[k - lo];
+  constexpr int kLow = 7, kHigh = kM - kLow;  // 7 + 6 planes
+  W as[kLow], bs[kLow];
+#pragma GCC unroll 8
+  for (int i = 0; i < kLow; ++i) {
+    as[i] = a.plane[i];
+    bs[i] = b.plane[i];
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < kHigh; ++i) {
+    as[i] ^= a.plane[kLow + i];
+    bs[i] ^= b.plane[kLow + i];
+  }
+  W lo[2 * kLow - 1], mid[2 * kLow - 1], hi[2 * kHigh - 1];
+  bs_mul_school<kLow>(a.plane.data(), b.plane.data(), lo);
+  bs_mul_school<kHigh>(a.plane.data() + kLow, b.plane.data() + kLow, hi);
+  bs_mul_school<kLow>(as, bs, mid);
 #pragma GCC unroll 16
-    for (int i = lo + 1; i <= hi; ++i) acc ^= a.plane[i] & b.plane[k - i];
-    p[k] = acc;
+  for (int i = 0; i < 2 * kLow - 1; ++i) mid[i] ^= lo[i];
+#pragma GCC unroll 16
+  for (int i = 0; i < 2 * kHigh - 1; ++i) mid[i] ^= hi[i];
+  // p = lo + z^7 mid + z^14 hi (lo: planes 0..12, mid: 7..19, hi: 14..24)
+  std::array<W, 2 * kM - 1> p;
+#pragma GCC unroll 16
+  for (int i = 0; i < kLow; ++i) p[i] = lo[i];
+#pragma GCC unroll 16
+  for (int i = kLow; i < 2 * kLow - 1; ++i) p[i] = lo[i] ^ mid[i - kLow];
+  p[2 * kLow - 1] = mid[kLow - 1];
+#pragma GCC unroll 16
+  for (int i = 2 * kLow; i < 2 * kM - 1; ++i) {
+    const int m = i - kLow;
+    p[i] = hi[i - 2 * kLow];
+    if (m < 2 * kLow - 1) p[i] ^= mid[m];
   }
   return bs_reduce(p);
 }

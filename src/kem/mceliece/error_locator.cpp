@@ -22,12 +22,13 @@ using Pair = Planes<u64x4>;  // lanes 0..127: C (lane i = coefficient of x^i); 1
 // Multiplies both halves by x: every lane moves up by one within its half; bit b of `low`
 // enters lane 0 of both halves.
 [[gnu::always_inline]] inline void shift_up_both(Pair& p, Gf low) {
+  const u64x4 in = u64x4{low, low, low, low};
 #pragma GCC unroll 16
   for (int b = 0; b < kM; ++b) {
     const u64x4 v = p.plane[b];
-    const uint64_t in = (low >> b) & 1u;
-    p.plane[b] = u64x4{(v[0] << 1) | in, (v[1] << 1) | (v[0] >> 63), (v[2] << 1) | in,
-                       (v[3] << 1) | (v[2] >> 63)};
+    // word 0 takes bit b of `low`, word 1 the top of word 0 (likewise words 2, 3)
+    const u64x4 carry = __builtin_shufflevector(v >> 63, (in >> b) & 1, 4, 0, 4, 2);
+    p.plane[b] = (v << 1) | carry;
   }
 }
 
@@ -82,12 +83,10 @@ RP_MCE_CLONES std::array<Gf, kT + 1> error_locator(std::span<const Gf, 2 * kT> s
   for (uint32_t n = 0; n < 2 * kT; ++n) {
     const uint64_t nonzero = ~static_cast<uint64_t>(0) * ((gf_is_zero_mask(d) & 1u) ^ 1u);
     const uint64_t lengthen = nonzero & (0 - static_cast<uint64_t>(((n - 2 * len) >> 31) ^ 1u));
-    Pair factors{};
-    for (int b = 0; b < kM; ++b) {
-      const uint64_t p = 0 - static_cast<uint64_t>((prev >> b) & 1);
-      const uint64_t q = 0 - static_cast<uint64_t>((d >> b) & 1);
-      factors.plane[b] = u64x4{p, p, q, q};
-    }
+    Pair factors;
+    const u64x4 pd = u64x4{prev, prev, d, d};
+#pragma GCC unroll 16
+    for (int b = 0; b < kM; ++b) factors.plane[b] = u64x4{} - ((pd >> b) & 1);
     const Pair products = bs_mul(factors, cb);
     Gf d_next = 0;
     if (n + 1 < 2 * kT) {  // public loop bound

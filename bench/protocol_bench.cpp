@@ -20,7 +20,7 @@ using namespace rosenpass::protocol;
 using Clock = std::chrono::steady_clock;
 
 std::vector<uint8_t> slurp(const std::string& name) {
-  std::ifstream f(std::string(RP_SHARED_DIR) + "/test-vectors/" + name, std::ios::binary);
+  std::ifstream f(std::string(RP_TEST_DATA_DIR) + "/test-vectors/" + name, std::ios::binary);
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 

@@ -12,7 +12,7 @@ corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 # Seeds: the recorded messages behind the fuzzer's control byte (fuzz_protocol.cpp): to
 # server B or A (0x40), as recorded or with the mac re-sealed after mutation (0x10).
-for f in ../shared/test-vectors/msg*.bin; do
+for f in tests/data/test-vectors/msg*.bin; do
   for c in 00 40 10 50; do
     { printf "\\x$c"; cat "$f"; } >"$corpus/${c}_$(basename "$f")"
   done

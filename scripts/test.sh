@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: installs dependencies, builds (release with assertions), runs ctest.
-# Usage: sudo scripts/test.sh [build-dir] [extra cmake args...]
+# Usage (as root): scripts/test.sh [build-dir] [extra cmake args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/as-root.sh
 build=${1:-build}
 shift || true
 scripts/install-deps.sh

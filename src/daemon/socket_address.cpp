@@ -40,9 +40,12 @@ std::string SocketAddress::to_string() const {
   if (family() == AF_INET6) {
     auto* a = reinterpret_cast<const sockaddr_in6*>(&storage);
     inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
-    std::string host = buf;
-    if (a->sin6_scope_id != 0) host += "%" + std::to_string(a->sin6_scope_id);
-    return "[" + host + "]:" + std::to_string(port());
+    // Built by appending: GCC 12 warns falsely (-Wrestrict) on `"%" + std::to_string(...)`.
+    std::string out = "[";
+    out.append(buf);
+    if (a->sin6_scope_id != 0) out.append("%").append(std::to_string(a->sin6_scope_id));
+    out.append("]:").append(std::to_string(port()));
+    return out;
   }
   return "<unknown address family>";
 }

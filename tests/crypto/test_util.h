@@ -1,4 +1,4 @@
-// Small helpers shared by the tests: hex, file reading, shared/ paths.
+// Small helpers shared by the tests: hex, file reading, the tests/data paths.
 #pragma once
 
 #include <cstdint>
@@ -30,8 +30,8 @@ inline std::vector<uint8_t> unhex(const std::string& s) {
   return out;
 }
 
-inline std::filesystem::path shared_dir() {
-  return RP_SHARED_DIR;
+inline std::filesystem::path test_data_dir() {
+  return RP_TEST_DATA_DIR;
 }
 
 inline std::vector<uint8_t> read_file(const std::filesystem::path& p) {
@@ -42,7 +42,7 @@ inline std::vector<uint8_t> read_file(const std::filesystem::path& p) {
 
 // A file of the recorded handshake, e.g. vector_file("values/17_ck_IHI4.bin").
 inline std::vector<uint8_t> vector_file(const std::string& name) {
-  return read_file(shared_dir() / "test-vectors" / name);
+  return read_file(test_data_dir() / "test-vectors" / name);
 }
 
 }  // namespace rosenpass::test

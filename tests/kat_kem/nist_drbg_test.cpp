@@ -16,7 +16,7 @@ namespace {
 // The `seed = ` lines of a published NIST `.rsp`-style file, lower-cased.
 std::vector<std::string> published_seeds() {
   auto bytes =
-      test::read_file(test::shared_dir() / "kat" / "mceliece460896-plaintext-confirmation.txt");
+      test::read_file(test::test_data_dir() / "kat" / "mceliece460896-plaintext-confirmation.txt");
   std::istringstream in(std::string(bytes.begin(), bytes.end()));
   std::vector<std::string> seeds;
   for (std::string line; std::getline(in, line);) {

@@ -16,7 +16,7 @@ import sys
 
 DIR, PROFILE, SEED_I, SEED_R = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "..", "..", "shared", "test-vectors"))
+                                "..", "data", "test-vectors"))
 import prims  # noqa: E402
 
 SHAKE = PROFILE == "V03"

@@ -22,7 +22,7 @@ using namespace rosenpass;
 using namespace rosenpass::protocol;
 
 std::vector<uint8_t> slurp(const std::string& name) {
-  std::ifstream f(std::string(RP_SHARED_DIR) + "/test-vectors/" + name, std::ios::binary);
+  std::ifstream f(std::string(RP_TEST_DATA_DIR) + "/test-vectors/" + name, std::ios::binary);
   if (!f) {
     std::fprintf(stderr, "fuzz_protocol: cannot read %s\n", name.c_str());
     std::abort();

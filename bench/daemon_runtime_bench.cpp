@@ -27,6 +27,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -59,6 +60,21 @@ double cpu_ms(pid_t pid) {
   double ns = 0;
   f >> ns;
   return ns / 1e6;
+}
+
+// User and system CPU milliseconds (clock-tick resolution) from /proc/<pid>/stat.
+std::pair<double, double> user_sys_ms(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::istringstream is(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ut = 0, st = 0;
+  for (int i = 3; i <= 15 && is >> field; ++i) {
+    if (i == 14) ut = std::stod(field);
+    if (i == 15) st = std::stod(field);
+  }
+  const double tick_ms = 1000.0 / double(::sysconf(_SC_CLK_TCK));
+  return {ut * tick_ms, st * tick_ms};
 }
 
 double thread_cpu_ms() {
@@ -270,12 +286,16 @@ void BM_HandshakeDaemonVsCore(benchmark::State& state) {
     one_core_handshake();
     core_ms = 0;
     const double cpu_before = cpu_ms(d.pid);
+    const auto us_before = user_sys_ms(d.pid);
     int ok = 0;
     for (int i = 0; i < handshakes; ++i) {
       ok += one_daemon_handshake();
       one_core_handshake();
     }
     const double daemon_per = (cpu_ms(d.pid) - cpu_before) / ok;
+    const auto us_after = user_sys_ms(d.pid);
+    state.counters["daemon_user_ms_per_hs"] = (us_after.first - us_before.first) / ok;
+    state.counters["daemon_sys_ms_per_hs"] = (us_after.second - us_before.second) / ok;
     const double core_per = core_ms / handshakes;
     state.counters["handshakes"] = ok;
     state.counters["daemon_cpu_ms_per_hs"] = daemon_per;

@@ -137,7 +137,10 @@ std::string format_endpoint(const Endpoint& ep) {
   }
   const auto* a = reinterpret_cast<const sockaddr_in6*>(&ep.address);
   inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
-  return "[" + std::string(buf) + "]:" + std::to_string(ntohs(a->sin6_port));
+  // Appended: GCC 12 warns falsely (-Wrestrict) on `"[" + std::string(...)` at -O3.
+  std::string out = "[";
+  out.append(buf).append("]:").append(std::to_string(ntohs(a->sin6_port)));
+  return out;
 }
 
 std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& words,

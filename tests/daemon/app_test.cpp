@@ -10,6 +10,7 @@ namespace rosenpass::daemon {
 namespace {
 
 using test::ScratchDir;
+using test::quoted;
 namespace mce = kem::mceliece460896;
 
 struct Run {
@@ -113,13 +114,13 @@ TEST(App, ValidateAlwaysExitsZero) {
   test::write_text(d / "logic.toml", "listen = []\n[[peers]]\npublic_key = \"/nonexistent\"\n");
   auto r = run({"validate", d / "bad.toml", d / "logic.toml", d / "missing.toml"});
   EXPECT_EQ(r.code, 0);
-  EXPECT_NE(r.err.find("\"" + d / "bad.toml" + "\" is not valid: "), std::string::npos);
-  EXPECT_NE(r.err.find("\"" + d / "logic.toml" +
-                       "\" contains logical errors: 'peer 0 public-key file \"/nonexistent\" does "
+  EXPECT_NE(r.err.find(quoted(d / "bad.toml") + " is not valid: "), std::string::npos);
+  EXPECT_NE(r.err.find(quoted(d / "logic.toml") +
+                       " contains logical errors: 'peer 0 public-key file \"/nonexistent\" does "
                        "not exist'"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("\"" + d / "missing.toml" + "\" is not valid: "), std::string::npos);
+  EXPECT_NE(r.err.find(quoted(d / "missing.toml") + " is not valid: "), std::string::npos);
   EXPECT_EQ(run({"validate"}).err, "");
 }
 

@@ -178,13 +178,21 @@ struct LoadedPeer {
   std::string wgpk_base64;
 };
 
+// The file must be readable by us (rosenpass runs as the same user) and have one of `sizes`.
 std::optional<std::string> check_size(const fs::path& p, std::initializer_list<uintmax_t> sizes,
                                       const char* what) {
-  std::error_code ec;
-  if (!fs::is_regular_file(p, ec)) return std::string("could not find ") + what + " " + quoted(p);
-  auto size = fs::file_size(p, ec);
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    return std::string(e == ENOENT ? "could not find " : "could not read ") + what + " " +
+           quoted(p) + ": " + std::strerror(e);
+  }
+  struct stat st {};
+  bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  ::close(fd);
+  if (!regular) return std::string("could not read ") + what + " " + quoted(p) + ": not a regular file";
   for (auto s : sizes) {
-    if (size == s) return std::nullopt;
+    if (static_cast<uintmax_t>(st.st_size) == s) return std::nullopt;
   }
   return std::string(what) + " " + quoted(p) + " has the wrong size";
 }
@@ -249,8 +257,11 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
   };
   // 1. Everything is loaded and checked before the system is touched.
   fs::path priv = options.private_keys_dir;
-  auto wgsk_text = read_small_file(priv / "wgsk", 53);
-  if (!wgsk_text) return fail("could not read WireGuard secret key " + quoted(priv / "wgsk"));
+  std::string why;
+  auto wgsk_text = read_small_file(priv / "wgsk", 53, &why);
+  if (!wgsk_text) {
+    return fail("could not read WireGuard secret key " + quoted(priv / "wgsk") + ": " + why);
+  }
   auto wgsk = wg::wg_secret_key_from_base64(*wgsk_text);
   crypto::secure_zero(wgsk_text->data(), wgsk_text->size());
   if (!wgsk) return fail("invalid WireGuard secret key in " + quoted(priv / "wgsk"));
@@ -262,9 +273,10 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
   std::vector<LoadedPeer> peers;
   for (const auto& p : options.peers) {
     fs::path dir = p.public_keys_dir;
-    auto text = read_small_file(dir / "wgpk", 53);
-    auto key = text ? wg::wg_public_key_from_base64(*text) : std::nullopt;
-    if (!key) return fail("could not read WireGuard public key " + quoted(dir / "wgpk"));
+    auto text = read_small_file(dir / "wgpk", 53, &why);
+    if (!text) return fail("could not read WireGuard public key " + quoted(dir / "wgpk") + ": " + why);
+    auto key = wg::wg_public_key_from_base64(*text);
+    if (!key) return fail("invalid WireGuard public key in " + quoted(dir / "wgpk"));
     if (auto e = check_size(dir / "pqpk", {mce::kPublicKeySize}, "Rosenpass public key"))
       return fail(*e);
     peers.push_back({*key, wg::wg_key_to_base64(*key)});

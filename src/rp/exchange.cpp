@@ -69,12 +69,21 @@ std::vector<std::string> split_commas(const std::string& list) {
   return out;
 }
 
-// Runs a program and waits; returns its exit status, or nullopt if it could not be started.
-std::optional<int> run_program(const std::vector<std::string>& argv) {
+// Runs a program and waits; returns its exit status, or nullopt if it could not be started
+// (the reason in `why`: "No such file or directory" when it is not on PATH, …).
+std::optional<int> run_program(const std::vector<std::string>& argv, std::string* why) {
   int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) return std::nullopt;
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) {
+    *why = std::strerror(errno);
+    return std::nullopt;
+  }
   pid_t pid = ::fork();
-  if (pid < 0) return std::nullopt;
+  if (pid < 0) {
+    *why = std::strerror(errno);
+    ::close(pipefd[0]);
+    ::close(pipefd[1]);
+    return std::nullopt;
+  }
   if (pid == 0) {
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -91,7 +100,10 @@ std::optional<int> run_program(const std::vector<std::string>& argv) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (exec_failed) return std::nullopt;
+  if (exec_failed) {
+    *why = std::strerror(e);
+    return std::nullopt;
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -327,14 +339,15 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
   if (auto e = backend->set_device(dev, cfg)) return fail(e->message);
 
   // 4. Address and routes with `ip` (its exit status is ignored, as in the reference).
-  if (options.ip && !run_program({"ip", "address", "add", *options.ip, "dev", dev}))
-    return fail("could not run ip");
+  std::string ip_why;
+  if (options.ip && !run_program({"ip", "address", "add", *options.ip, "dev", dev}, &ip_why))
+    return fail("could not run ip: " + ip_why);
   for (const auto& p : options.peers) {
     if (!p.allowed_ips) continue;
     // One route per entry: the reference passes the whole list and `ip` rejects commas.
     for (const auto& net : split_commas(*p.allowed_ips)) {
-      if (!run_program({"ip", "route", "replace", net, "dev", dev}))
-        return fail("could not run ip");
+      if (!run_program({"ip", "route", "replace", net, "dev", dev}, &ip_why))
+        return fail("could not run ip: " + ip_why);
     }
   }
 
@@ -355,7 +368,7 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
   {
     std::ofstream f(config_path);
     f << rosenpass_config_for(options, dev, wg_peers);
-    if (!f) return fail("could not write " + quoted(config_path));
+    if (!f) return fail("could not write " + quoted(config_path) + ": " + std::strerror(errno));
   }
 
   env.info("Starting to perform rosenpass key exchanges!");

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "rosenpass/rp/config.h"
 #include "rosenpass/rp/exchange.h"
 #include "rosenpass/rp/keys.h"
 
@@ -86,6 +87,13 @@ TEST(RpErrors, ReadSmallFileSaysWhy) {
   std::ofstream(d.path / "big") << std::string(60, 'A');
   EXPECT_FALSE(read_small_file(d.path / "big", 53, &why));
   EXPECT_EQ(why, "larger than 53 bytes");
+}
+
+TEST(RpErrors, UnreadableConfigSaysWhy) {
+  Dir d;
+  auto r = load_exchange_config((d.path / "missing.toml").string());
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_NE(std::get<std::string>(r).find("No such file or directory"), std::string::npos);
 }
 
 }  // namespace

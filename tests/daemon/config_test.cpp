@@ -143,6 +143,14 @@ peers = []
   EXPECT_EQ(back->peers[0].osk_label->size(), 2u);
 }
 
+TEST(ErrorChain, OneCauseIsNotNumberedSeveralAre) {
+  // anyhow's report format, as the reference prints it.
+  EXPECT_EQ((Error{"outer", {"inner"}}.chain()), "outer\n\nCaused by:\n    inner");
+  EXPECT_EQ((Error{"outer", {"middle", "inner"}}.chain()),
+            "outer\n\nCaused by:\n    0: middle\n    1: inner");
+  EXPECT_EQ((Error{"alone", {}}.chain()), "alone");
+}
+
 TEST(Config, SerializeWritesProtocolVersionOnlyWhenSet) {
   Config c;
   PeerConfig p;

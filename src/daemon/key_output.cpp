@@ -138,6 +138,26 @@ bool write_all_at(int fd, std::string_view text, bool positional) {
   return true;
 }
 
+// Errors that say "replacing is impossible here, rewriting may work": permissions, read-only
+// or full file systems, a bind-mounted file (EBUSY on rename). Others (a missing directory)
+// would fail the same way in place.
+bool replacement_impossible(int err) {
+  switch (err) {
+    case EACCES:
+    case EPERM:
+    case EROFS:
+    case EBUSY:
+    case EXDEV:
+    case ENOSPC:
+    case EDQUOT:
+    case EMLINK:
+    case ENAMETOOLONG:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // FIFOs and devices (key_out = "/dev/stdout") are written, never replaced; a file with
 // further hard links keeps them.
 bool must_write_in_place(const std::string& target) {
@@ -160,12 +180,13 @@ KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink w
   if (fd >= 0) {
     ::close(fd);
     ::unlink(probe.c_str());
-  } else if (errno == EACCES || errno == EPERM || errno == EROFS) {
+  } else if (replacement_impossible(errno)) {
+    const int err = errno;
     f.atomic_ = false;
     f.warned_ = true;
     if (f.warn_) {
       f.warn_("key_out " + debug_quote(configured_path) + ": cannot create files in " +
-              debug_quote(split_dir(f.target_).first) + " (" + os_error(errno) +
+              debug_quote(split_dir(f.target_).first) + " (" + os_error(err) +
               "); the key file is rewritten in place, so a reader may briefly see a partial key");
     }
   }
@@ -204,12 +225,13 @@ Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
   const std::string tmp = temp_name(target_);
   Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (f.fd < 0) {
-    fall_back = true;
-    return fail(errno);
+    int err = errno;
+    fall_back = replacement_impossible(err);
+    return fail(err);
   }
   auto abandon = [&](int err) -> Status {
     ::unlink(tmp.c_str());
-    fall_back = true;
+    fall_back = replacement_impossible(err);
     return fail(err);
   };
   if (exists) {

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -218,11 +220,44 @@ TEST(KeyOutFile, HardLinkedFileKeepsItsLinks) {
 
 TEST(KeyOutFile, MissingDirectoryIsAnErrorNamingThePath) {
   ScratchDir d;
-  auto f = KeyOutFile::prepare(d / "no/such/out", {});
+  int warnings = 0;
+  auto f = KeyOutFile::prepare(d / "no/such/out", [&](const std::string&) { ++warnings; });
   auto st = f.write(random_key());
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().chain().find("no/such/out"), std::string::npos);
   EXPECT_NE(st.error().chain().find("No such file or directory"), std::string::npos);
+  // Not a reason to give up atomic replacement: once the directory exists, keys are renamed.
+  EXPECT_EQ(warnings, 0);
+  EXPECT_TRUE(f.replaces_atomically());
+  std::filesystem::create_directories(d.path() / "no/such");
+  ASSERT_TRUE(f.write(random_key()).ok());
+  EXPECT_EQ(test::read_text(d / "no/such/out").size(), 44u);
+}
+
+TEST(KeyOutFile, BindMountedFileIsRewrittenInPlace) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to bind-mount";
+  // A container's key_out is often one bind-mounted file: rename over it fails with EBUSY.
+  ScratchDir d;
+  test::write_text(d / "host", "old");
+  test::write_text(d / "out", "");
+  std::array<uint8_t, 32> raw{};
+  crypto::system_random().fill(raw);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // A private mount namespace: the bind mount vanishes with this child.
+    if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::mount((d / "host").c_str(), (d / "out").c_str(), nullptr, MS_BIND, nullptr) != 0) {
+      ::_exit(90);
+    }
+    auto f = KeyOutFile::prepare(d / "out", {});
+    ::_exit(f.write(crypto::Secret<32>::from(raw)).ok() ? 0 : 1);
+  }
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 90) GTEST_SKIP() << "mount namespaces unavailable";
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "the key was lost";
+  EXPECT_EQ(test::read_text(d / "host"), crypto::base64_encode(raw));
+  EXPECT_EQ(entries(d.path()), 2u);  // no temporary file left behind
 }
 
 }  // namespace

@@ -148,7 +148,8 @@ std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::spawn(
 }
 
 BrokerPskSink::~BrokerPskSink() {
-  on_lifecycle_ = nullptr;  // the end of the sink is no broker failure worth reporting
+  on_lifecycle_ = nullptr;
+  on_error_ = nullptr;  // the end of the sink is no broker failure worth reporting
   if (fd_ >= 0) ::close(fd_);
   if (child_ > 0 && !child_status_) {
     // Closing our end makes the socket handler exit; wait briefly, then insist.
@@ -193,8 +194,8 @@ void BrokerPskSink::broker_died(int status, Clock::time_point now) {
   pidfd_ = -1;
   reader_ = std::make_unique<broker::FrameReader>(broker::kSetPskRequestSize);
   auto delay = arm_backoff(now);
-  if (on_lifecycle_) {
-    on_lifecycle_(Lifecycle::kExited, "PSK broker (pid " + std::to_string(child_) + ") " +
+  if (on_lifecycle_ || on_error_) {
+    report(Lifecycle::kExited, "PSK broker (pid " + std::to_string(child_) + ") " +
                                           describe_status(status) + "; restarting it in " +
                                           seconds(delay));
   }
@@ -212,14 +213,22 @@ std::chrono::milliseconds BrokerPskSink::arm_backoff(Clock::time_point now) {
   return delay;
 }
 
+void BrokerPskSink::report(Lifecycle what, const std::string& message) {
+  if (on_lifecycle_) {
+    on_lifecycle_(what, message);
+  } else if (on_error_) {
+    on_error_(message);  // a shell that only logs broker errors still hears of it
+  }
+}
+
 void BrokerPskSink::restart(Clock::time_point now) {
   if (!down_ || command_.empty()) return;
   auto started = start_broker(command_);
   if (auto* e = std::get_if<std::string>(&started)) {
     started_ = now;  // counts as a quick death: the back-off grows
     auto delay = arm_backoff(now);
-    if (on_lifecycle_) {
-      on_lifecycle_(Lifecycle::kRestartFailed, "could not restart the PSK broker: " + *e +
+    if (on_lifecycle_ || on_error_) {
+      report(Lifecycle::kRestartFailed, "could not restart the PSK broker: " + *e +
                                                    "; trying again in " + seconds(delay));
     }
     return;
@@ -233,8 +242,8 @@ void BrokerPskSink::restart(Clock::time_point now) {
   down_ = false;
   started_ = now;
   ++restarts_;
-  if (on_lifecycle_) {
-    on_lifecycle_(Lifecycle::kRestarted,
+  if (on_lifecycle_ || on_error_) {
+    report(Lifecycle::kRestarted,
                   "PSK broker restarted (pid " + std::to_string(child_) + "); sending the newest key of " +
                       std::to_string(latest_.size()) + " peer(s) again");
   }
@@ -349,8 +358,14 @@ PskDeliveryResult BrokerPskSink::install(const WireGuardPeerTarget& target,
       it = latest_.end() - 1;
     }
     std::memcpy((*it)->psk.reveal_mut().data(), psk.data(), psk.size());
-    if (down_) return {};  // sent when the broker is back
   }
+  // Catch up on what the event loop may not have told us (a loop that does not watch
+  // watch_fd() still gets deaths noticed and restarts done, at key events). A restart here
+  // has just sent this key.
+  const int restarts_before = restarts_;
+  on_ready(Clock::now());
+  if (restarts_ != restarts_before) return {};
+  if (!command_.empty() && down_) return {};  // sent when the broker is back
   bool ok = drain(0) && send_request(target, psk);
   if (ok) return {};
   int err = errno;

@@ -140,6 +140,31 @@ TEST_F(BrokerRespawn, KeysWhileTheBrokerIsDownAreNoFailureAndAreDeliveredLater) 
   EXPECT_EQ(read_all(frames_).substr(kFrame, kFrame), frame_for(target_, key));
 }
 
+TEST_F(BrokerRespawn, KeyEventsAloneDriveTheRestartWhenTheLoopDoesNotWatch) {
+  std::vector<std::string> errors;
+  sink_->on_lifecycle(nullptr);
+  sink_->on_error([&](const std::string& m) { errors.push_back(m); });
+  ASSERT_TRUE(sink_->install(target_, crypto::Secret<32>::random(crypto::system_random()).reveal())
+                  .ok());
+  ASSERT_TRUE(wait_frames(frames_, 1));
+  const pid_t first = sink_->child_pid();
+  ::kill(first, SIGKILL);
+  ::usleep(100'000);
+  // No on_ready() calls: only key events, every 100 ms, for at most 3 s.
+  auto key = crypto::Secret<32>::random(crypto::system_random());
+  for (int i = 0; i < 30 && sink_->restarts() == 0; ++i) {
+    key = crypto::Secret<32>::random(crypto::system_random());
+    ASSERT_TRUE(sink_->install(target_, key.reveal()).ok());
+    ::usleep(100'000);
+  }
+  ASSERT_EQ(sink_->restarts(), 1);
+  ASSERT_TRUE(wait_frames(frames_, 2));
+  EXPECT_EQ(read_all(frames_).substr(kFrame, kFrame), frame_for(target_, key));
+  ASSERT_GE(errors.size(), 2u);  // reported through the error handler
+  EXPECT_NE(errors[0].find("killed by signal 9"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[1].find("restarted"), std::string::npos) << errors[1];
+}
+
 TEST(BrokerRespawnBackoff, ABrokerThatKeepsDyingIsRestartedWithGrowingDelays) {
   auto r = BrokerPskSink::spawn({"sh", "-c", "exit 3"});
   ASSERT_TRUE(std::holds_alternative<std::unique_ptr<BrokerPskSink>>(r));

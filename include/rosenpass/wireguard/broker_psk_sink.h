@@ -7,7 +7,8 @@
 // the sink's own epoll set), reaped, reported, and spawned again after a back-off (0.2 s,
 // doubling to 30 s while it keeps dying within 10 s of its start); the newest key of every
 // target is then sent again. Keys installed while it is down are kept and sent then too,
-// so a dead broker costs no event-loop failure.
+// so a dead broker costs no event-loop failure. A loop that does not watch watch_fd() still
+// gets all this, later: install() first catches up on deaths and due restarts.
 #pragma once
 
 #include <sys/types.h>
@@ -33,7 +34,8 @@ class BrokerPskSink final : public PskSink {
   // Receives "Error from PSK broker: …" for every non-success response (log it as a warning).
   using ErrorHandler = std::function<void(const std::string&)>;
   // The spawned broker's life: it exited (log as error), was restarted (info), or could not
-  // be restarted (error; retried after the back-off).
+  // be restarted (error; retried after the back-off). Without a lifecycle handler these
+  // messages go to the error handler.
   enum class Lifecycle { kExited, kRestarted, kRestartFailed };
   using LifecycleHandler = std::function<void(Lifecycle, const std::string&)>;
 
@@ -86,6 +88,7 @@ class BrokerPskSink final : public PskSink {
   void broker_died(int status, Clock::time_point now);
   void restart(Clock::time_point now);
   std::chrono::milliseconds arm_backoff(Clock::time_point now);
+  void report(Lifecycle what, const std::string& message);
   bool send_request(const WireGuardPeerTarget& target, std::span<const uint8_t, 32> psk);
 
   int fd_;

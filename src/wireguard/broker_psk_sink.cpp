@@ -273,7 +273,13 @@ void BrokerPskSink::on_ready(Clock::time_point now) {
         break;
       case kTagPid: {
         int status = 0;
-        if (!down_ && ::waitpid(child_, &status, WNOHANG) == child_) broker_died(status, now);
+        pid_t r = down_ ? 0 : ::waitpid(child_, &status, WNOHANG);
+        if (r == child_) {
+          broker_died(status, now);
+        } else if (r < 0 && errno == ECHILD) {
+          // Reaped elsewhere (SIGCHLD ignored): dead all the same, status unknown.
+          broker_died(W_EXITCODE(255, 0), now);
+        }
         break;
       }
       case kTagTimer: {

@@ -127,8 +127,16 @@ class Interface {
     }
     if (err->kind != wg::LinkError::kNotSupported) return err->message;
     info("The kernel has no WireGuard; starting " + wireguard_go + " for " + name_);
+    // A close-on-exec pipe carries the errno of a failed exec, so the error can say why.
+    int exec_pipe[2];
+    if (::pipe2(exec_pipe, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
     pid_t pid = ::fork();
-    if (pid < 0) return std::string("fork: ") + std::strerror(errno);
+    if (pid < 0) {
+      int e = errno;
+      ::close(exec_pipe[0]);
+      ::close(exec_pipe[1]);
+      return std::string("fork: ") + std::strerror(e);
+    }
     if (pid == 0) {
       if (quiet_child) {
         int null = ::open("/dev/null", O_WRONLY);
@@ -137,18 +145,34 @@ class Interface {
       }
       ::execlp(wireguard_go.c_str(), wireguard_go.c_str(), "-f", name_.c_str(),
                static_cast<char*>(nullptr));
+      int e = errno;
+      (void)!::write(exec_pipe[1], &e, sizeof e);
       ::_exit(127);
     }
+    ::close(exec_pipe[1]);
+    int exec_errno = 0;
+    bool exec_failed = ::read(exec_pipe[0], &exec_errno, sizeof exec_errno) ==
+                       static_cast<ssize_t>(sizeof exec_errno);
+    ::close(exec_pipe[0]);
     wggo_ = pid;
     created_ = true;
+    const std::string prefix = "could not create WireGuard device " + rp::quoted(fs::path(name_)) +
+                               ": the kernel has no WireGuard and ";
+    if (exec_failed) {
+      ::waitpid(pid, nullptr, 0);
+      wggo_ = -1;
+      return prefix + wireguard_go + " could not be started: " + std::strerror(exec_errno);
+    }
     // Wait for its configuration socket (and so its TUN device).
     for (int i = 0; i < 200; ++i) {
       if (wg::uapi_socket_available(wg::kDefaultUapiSocketDir, name_)) return std::nullopt;
       int status;
       if (::waitpid(pid, &status, WNOHANG) == pid) {
         wggo_ = -1;
-        return "could not create WireGuard device " + rp::quoted(fs::path(name_)) +
-               ": the kernel has no WireGuard and " + wireguard_go + " failed";
+        return prefix + wireguard_go +
+               (WIFEXITED(status) ? " exited with status " + std::to_string(WEXITSTATUS(status))
+                                  : " was killed by signal " + std::to_string(WTERMSIG(status))) +
+               (quiet_child ? " (run rp verbose to see its messages)" : "");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

@@ -1,6 +1,7 @@
 // rp errors name the real cause (issue #16): an unreadable `wgsk` is "Permission denied", a
 // missing one "No such file or directory".
 #include <grp.h>
+#include <sched.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -87,6 +88,52 @@ TEST(RpErrors, ReadSmallFileSaysWhy) {
   std::ofstream(d.path / "big") << std::string(60, 'A');
   EXPECT_FALSE(read_small_file(d.path / "big", 53, &why));
   EXPECT_EQ(why, "larger than 53 bytes");
+}
+
+TEST(RpErrors, MissingWireguardGoSaysWhy) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for a network namespace";
+  Dir d;
+  auto priv = d.path / "priv";
+  // A fast stand-in keypair: only sizes matter before the interface is made.
+  auto fake = [](kem::mceliece460896::PublicKey& pk, kem::mceliece460896::SecretKey& sk) {
+    pk.fill(1);
+    std::fill(sk.reveal_mut().begin(), sk.reveal_mut().end(), uint8_t{2});
+  };
+  ASSERT_FALSE(genkey(priv, fake, [](const std::string&) {}));
+  int pipefd[2];
+  ASSERT_EQ(::pipe(pipefd), 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(pipefd[0]);
+    // A network namespace of our own: whatever rp creates vanishes with it.
+    if (::unshare(CLONE_NEWNET) != 0) ::_exit(90);
+    ExchangeOptions o;
+    o.private_keys_dir = priv.string();
+    o.dev = "rpnogo0";
+    ExchangeEnvironment env;
+    env.wireguard_go = "/nonexistent/wireguard-go";
+    std::string text;
+    env.error = [&](const std::string& m) { text += m; };
+    env.info = [](const std::string&) {};
+    int rc = run_exchange(o, env);
+    (void)!::write(pipefd[1], text.data(), text.size());
+    ::_exit(rc == 0 ? 91 : 0);
+  }
+  ::close(pipefd[1]);
+  std::string err;
+  char buf[512];
+  ssize_t n;
+  while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) err.append(buf, static_cast<std::size_t>(n));
+  ::close(pipefd[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 90) GTEST_SKIP() << "no network namespaces";
+  if (err.find("the kernel has no WireGuard") == std::string::npos) {
+    GTEST_SKIP() << "this kernel has WireGuard: " << err;
+  }
+  EXPECT_NE(err.find("/nonexistent/wireguard-go could not be started: No such file or directory"),
+            std::string::npos)
+      << err;
 }
 
 TEST(RpErrors, UnreadableConfigSaysWhy) {

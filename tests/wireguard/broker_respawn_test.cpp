@@ -2,7 +2,10 @@
 // watch_fd(), reaped, reported, restarted with back-off, and given the newest key again. The
 // "broker" here is `cat` appending every frame it receives on fd 3 to a file.
 #include <gtest/gtest.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -163,6 +166,46 @@ TEST_F(BrokerRespawn, KeyEventsAloneDriveTheRestartWhenTheLoopDoesNotWatch) {
   ASSERT_GE(errors.size(), 2u);  // reported through the error handler
   EXPECT_NE(errors[0].find("killed by signal 9"), std::string::npos) << errors[0];
   EXPECT_NE(errors[1].find("restarted"), std::string::npos) << errors[1];
+}
+
+// Under a seccomp filter (the daemon confines itself after start-up) the sink tries no new
+// system call (pidfd_open): the broker socket's end of file tells of the death instead.
+TEST(BrokerRespawnConfined, DeathIsNoticedThroughTheSocketUnderSeccomp) {
+  Dir dir;
+  const auto frames = dir.path / "frames";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // An allow-everything filter: enough to put the process in seccomp filter mode.
+    sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    sock_fprog prog{1, &allow};
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+      ::_exit(90);
+    }
+    auto r = BrokerPskSink::spawn({"sh", "-c", "exec cat <&3 >> '" + frames.string() + "'"});
+    if (!std::holds_alternative<std::unique_ptr<BrokerPskSink>>(r)) ::_exit(1);
+    auto sink = std::move(std::get<0>(r));
+    WireGuardPeerTarget t{"wg0", {}, {}};
+    auto key = crypto::Secret<32>::random(crypto::system_random());
+    if (!sink->install(t, key.reveal()).ok() || !wait_frames(frames, 1)) ::_exit(2);
+    const pid_t first = sink->child_pid();
+    ::kill(first, SIGKILL);
+    pollfd p{sink->watch_fd(), POLLIN, 0};
+    if (::poll(&p, 1, 2000) != 1) ::_exit(3);  // noticed at once, through the socket
+    if (!run_loop_until(*sink, [&] { return sink->restarts() == 1; })) ::_exit(4);
+    if (!wait_frames(frames, 2) || read_all(frames).substr(kFrame, kFrame) != frame_for(t, key)) {
+      ::_exit(5);
+    }
+    errno = 0;
+    if (::waitpid(first, nullptr, WNOHANG) != -1 || errno != ECHILD) ::_exit(6);
+    ::_exit(0);
+  }
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 90) GTEST_SKIP() << "seccomp unavailable";
+  ASSERT_TRUE(WIFEXITED(st)) << "killed by signal " << WTERMSIG(st);
+  EXPECT_EQ(WEXITSTATUS(st), 0) << "2: first key, 3: death not noticed, 4: no restart, "
+                                   "5: key not resent, 6: not reaped";
 }
 
 TEST(BrokerRespawnBackoff, ABrokerThatKeepsDyingIsRestartedWithGrowingDelays) {

@@ -172,6 +172,19 @@ TEST(App, ExchangeWritesConfigBeforeValidation) {
   EXPECT_EQ(r.code, 1);  // the key files do not exist
   EXPECT_NE(r.err.find("could not find public-key file"), std::string::npos);
   ASSERT_TRUE(test::exists(d / "saved.toml"));
+  // Only keys the reference reads; no `protocol_version = "auto"` it could not load (#16).
+  std::string saved = test::read_text(d / "saved.toml");
+  EXPECT_EQ(saved.find("protocol_version"), std::string::npos) << saved;
+  for (std::size_t pos = 0; pos < saved.size();) {
+    std::size_t end = saved.find('\n', pos);
+    std::string line = saved.substr(pos, end - pos);
+    pos = end == std::string::npos ? saved.size() : end + 1;
+    if (line.empty() || line[0] == '[') continue;
+    std::string key = line.substr(0, line.find(' '));
+    EXPECT_TRUE(key == "public_key" || key == "secret_key" || key == "listen" ||
+                key == "verbosity" || key == "key_out" || key == "peers")
+        << line;
+  }
   test::write_bytes(d / "pk", 524160);
   test::write_bytes(d / "peer.pk", 524160);
   test::write_bytes(d / "sk", 13608);

@@ -84,9 +84,11 @@ echo "-- lintian: $(grep -c . "$work/lintian.log" || true) tags shown (info leve
 
 step "dpkg -i"
 dpkg -i "${debs[@]}" >/dev/null
-dpkg -L rosenpass >"$work/installed-paths"
+packages=()
+for d in "${debs[@]}"; do packages+=("$(dpkg-deb -f "$d" Package)"); done
+for p in "${packages[@]}"; do dpkg -L "$p"; done | sort -u >"$work/installed-paths"
 installed=$(grep -c . "$work/installed-paths")
-echo "-- $installed paths installed"
+echo "-- ${packages[*]}: $installed paths installed"
 
 step "systemd units"
 unitdir=/usr/lib/systemd/system
@@ -149,7 +151,7 @@ pids=()
 [[ $status -eq 0 ]] || { echo "FAILED: a daemon exited with $status" >&2; exit 1; }
 
 step "dpkg --purge; nothing left behind"
-dpkg --purge librosenpass-dev rosenpass >/dev/null 2>&1 || dpkg --purge rosenpass >/dev/null
+dpkg --purge "${packages[@]}" >/dev/null
 left=0
 while read -r p; do
   [[ -e $p || -L $p ]] || continue

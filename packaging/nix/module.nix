@@ -153,7 +153,7 @@ in
         MemoryDenyWriteExecute = true;
         RestrictAddressFamilies = [ "AF_NETLINK" "AF_INET" "AF_INET6" ];
         SystemCallArchitectures = "native";
-        SystemCallFilter = [ "@system-service" "~@privileged @resources" "capset" ];
+        SystemCallFilter = [ "@system-service" "~@privileged @resources" "capset seccomp" ];
       };
     };
   };

@@ -26,14 +26,15 @@ else
   echo "podman run is not possible here ($(podman run --rm "$rosenpass_image" --version 2>&1 | tail -1)); using chroot"
 fi
 
-mount_image() {  # IMAGE -> prints the mounted root
-  local c; c=$(buildah from "$1"); containers+=("$c"); buildah mount "$c"
+root=""
+mount_image() {  # IMAGE: sets $root to the mounted root of a new working container
+  local c; c=$(buildah from "$1"); containers+=("$c"); root=$(buildah mount "$c")
 }
 run_in() { local root=$1; shift; chroot "$root" "$@"; }
 
 # Two containers of the rosenpass image (two roots), as in the reference's guide.
-server=$(mount_image "$rosenpass_image")
-client=$(mount_image "$rosenpass_image")
+mount_image "$rosenpass_image"; server=$root
+mount_image "$rosenpass_image"; client=$root
 run_in "$server" /usr/local/bin/rosenpass --version
 run_in "$server" /usr/local/bin/rosenpass gen-keys --public-key=workdir/server-public --secret-key=workdir/server-secret
 run_in "$client" /usr/local/bin/rosenpass gen-keys --public-key=workdir/client-public --secret-key=workdir/client-secret
@@ -53,7 +54,7 @@ done
 cmp "$server/workdir/server-sharedkey" "$client/workdir/client-sharedkey"
 echo "rosenpass image: both containers hold the same key ($(wc -c <"$server/workdir/server-sharedkey") bytes)"
 
-rp_root=$(mount_image "$rp_image")
+mount_image "$rp_image"; rp_root=$root
 run_in "$rp_root" /usr/local/bin/rp help >/dev/null
 run_in "$rp_root" /usr/bin/wg --version
 run_in "$rp_root" /usr/bin/ip -V

@@ -68,7 +68,6 @@ std::optional<std::vector<uint8_t>> Server::Impl::initiate(uint32_t index, Times
   hs->tx = m;
   hs->profile_tx = 1;
   hs->answers_allowed = 1;
-  hs->biscuit_floor = biscuits_.next_number();
   hs->may_yield = !p.yield_unanswered;
   p.yield_unanswered = false;
   drop_handshake(index);
@@ -160,8 +159,6 @@ HandleResult Server::Impl::on_resp_hello(std::span<const uint8_t> msg, Timestamp
   schedule_retransmit(hs, now);
 
   learn_profile(p, hs.profile);  // authenticated: the responder decapsulated our sctr
-  // InitConfs to biscuits issued before this handshake began belong to exchanges it beat.
-  p.initiator_floor = hs.biscuit_floor;
   return {std::move(ic), std::move(event), PeerHandle{index}};
 }
 
@@ -193,6 +190,9 @@ HandleResult Server::Impl::on_empty_data(std::span<const uint8_t> msg, Timestamp
   }
   hs.txnt = n;
   drop_handshake(index);  // stops InitConf retransmission
+  // The peer holds our key now: an InitConf to a biscuit we issued before this moment
+  // belongs to an exchange that lost a race (it would replace the confirmed key).
+  p.confirmed_floor = biscuits_.next_number();
   return {std::nullopt, std::nullopt, PeerHandle{index}};
 }
 

@@ -183,15 +183,17 @@ HandleResult Server::Impl::on_init_conf(std::span<const uint8_t> msg, Timestamp 
   if (compare_biscuit_no(contents->number, p.biscuit_used) <= 0) {  // ICR5
     return drop(DropReason::kReplay);
   }
-  // Simultaneous starts (README): a biscuit issued before our own completed handshake began
-  // lost; so does the loser's InitConf right after ours got its RespHello. Later, a working
-  // path wins: our own handshake evidently does not complete.
-  if (p.initiator_floor && compare_biscuit_no(contents->number, *p.initiator_floor) < 0) {
-    return drop(DropReason::kLostRace);
-  }
-  if (p.wins_races && p.hs && p.hs->state == InitiatorHandshake::State::kAwaitEmptyData &&
-      now - p.hs->completed < timing::kRaceWindow) {
-    return drop(DropReason::kLostRace);
+  // Simultaneous starts (README): a biscuit issued before the peer confirmed our own
+  // handshake lost; so does the loser's InitConf while the winner's own handshake awaits its
+  // EmptyData (the winner's InitConf reaches the loser, which accepts it). Such an InitConf
+  // is authenticated and fresh, so it may still move the endpoint: that is how the winner's
+  // retransmissions find a peer that moved meanwhile.
+  const bool lost_race =
+      (p.confirmed_floor && compare_biscuit_no(contents->number, *p.confirmed_floor) < 0) ||
+      (p.wins_races && p.hs && p.hs->state == InitiatorHandshake::State::kAwaitEmptyData);
+  if (lost_race) {
+    ++drops[static_cast<std::size_t>(DropReason::kLostRace)];
+    return {std::nullopt, std::nullopt, PeerHandle{index}};
   }
   if (auto clash = by_sid_.find(sid_key(sidr)); clash != by_sid_.end() && clash->second != index) {
     return drop(DropReason::kUnexpected);  // sidr is in use by another peer (§10.1)

@@ -77,8 +77,6 @@ struct InitiatorHandshake {
   // A CookieReply already hurried the next transmission: one hurry per transmission, so
   // forged CookieReplies can neither multiply our InitHellos nor speed up the back-off.
   bool hurried = false;
-  // Biscuits we issued before this handshake began belong to exchanges it supersedes.
-  BiscuitNo biscuit_floor{};
   Timestamp completed{};  // when RespHello arrived (state kAwaitEmptyData)
   bool may_yield = true;  // see Peer::yield_unanswered
   bool probe = false;     // kAuto: a V02 probe; after a few transmissions, the learned wire
@@ -117,8 +115,8 @@ struct Peer {
 
   BiscuitNo biscuit_used{};
   // Race bookkeeping (README "Simultaneous starts"). InitConfs whose biscuit is below
-  // `initiator_floor` were issued before our own completed handshake began: they lost.
-  std::optional<BiscuitNo> initiator_floor;
+  // `confirmed_floor` were issued before the peer confirmed our own handshake: they lost.
+  std::optional<BiscuitNo> confirmed_floor;
   // The loser of the key order yielded its handshake to the peer's InitHello: it does not
   // initiate again before `hold_until`. If that yield brought no exchange (the InitHello was
   // a replay, or the peer cannot reach us), the next handshake does not yield, so a replayed

@@ -157,7 +157,7 @@ TEST(Races, RoamingSideIsRekeyedBeforeTheSessionGoesStale) {
 // endpoint, the worst case): keying goes on at the normal rekey pace, never stale.
 TEST(Races, ReplayedInitHelloDoesNotBlockKeying) {
   for (int victim = 0; victim < 2; ++victim) {
-    for (int order = victim; order == victim; ++order) {  // both key orders across victims
+    for (int order = 0; order < 2; ++order) {
       Node a(uint8_t(order ? 9 : 10)), b(uint8_t(order ? 10 : 9));
       connect(a, b, WireProfile::kV03, true);
       connect(b, a, WireProfile::kV03, true);
@@ -170,7 +170,7 @@ TEST(Races, ReplayedInitHelloDoesNotBlockKeying) {
       ASSERT_FALSE(captured.empty());
       sim.endpoint_ok[victim] = false;
       const int before = sim.count(victim, Kind::kExchanged);
-      for (int i = 0; i < 3000; ++i) {  // 300 s
+      for (int i = 0; i < 1500; ++i) {  // 150 s: past the first rekey
         sim.inject(victim, captured);
         sim.run_until(sim.now + 100ms);
       }
@@ -178,7 +178,7 @@ TEST(Races, ReplayedInitHelloDoesNotBlockKeying) {
                                std::to_string(order);
       EXPECT_EQ(sim.count(0, Kind::kStale), 0) << what;
       EXPECT_EQ(sim.count(1, Kind::kStale), 0) << what;
-      EXPECT_GE(sim.count(victim, Kind::kExchanged) - before, 2) << what;  // ~every 2 min
+      EXPECT_GE(sim.count(victim, Kind::kExchanged) - before, 1) << what;  // the rekey
       EXPECT_EQ(sim.last_key(0), sim.last_key(1)) << what;
     }
   }

@@ -48,6 +48,8 @@ const char* drop_reason_text(proto::DropReason reason) {
       return "under load, cookie required";
     case proto::DropReason::kUnexpected:
       return "unexpected message";
+    case proto::DropReason::kLostRace:
+      return "lost a simultaneous-start race";
   }
   return "dropped";
 }

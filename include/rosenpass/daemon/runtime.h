@@ -83,7 +83,7 @@ struct PeerUpdate {
   std::optional<protocol::Psk> psk = std::nullopt;  // used from the next handshake on
 };
 
-inline constexpr std::size_t kDropReasonCount = 10;  // protocol::DropReason values
+inline constexpr std::size_t kDropReasonCount = 11;  // protocol::DropReason values
 // "bad mac", "replayed message", ... (the reference's wording, used in log lines).
 const char* drop_reason_text(protocol::DropReason reason);
 

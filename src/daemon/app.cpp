@@ -252,6 +252,8 @@ int run_rosenpass(std::span<const std::string> args, const Services& services) {
           return validate(cmd);
         } else if constexpr (std::is_same_v<T, KeygenCommand>) {
           return keygen(cmd, services);
+        } else if constexpr (std::is_same_v<T, ApiClientCommand>) {
+          return run_api_client_command(cmd);
         } else {
           return man_page();
         }

@@ -249,6 +249,77 @@ int run_remove(api::Client& c, const api::PeerId& id) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> api_client_man_pages() {
+  auto page = [](const std::string& name, const std::string& summary, const std::string& synopsis,
+                 const std::string& description, const std::string& options) {
+    std::string roff_name = "rosenpass\\-" + name;
+    std::string out = ".TH " + roff_name + " 1 \"\" \"rosenpass\" \"User Commands\"\n.SH NAME\n" +
+                      roff_name + " \\- " + summary + "\n.SH SYNOPSIS\n" + synopsis + "\n.SH DESCRIPTION\n" +
+                      description + "\n.SH OPTIONS\n" + options +
+                      ".TP\n\\fB\\-s\\fR, \\fB\\-\\-socket\\fR \\fIPATH\\fR\nThe daemon's API socket (its "
+                      "[api] listen_path).\n"
+                      ".TP\n\\fB\\-i\\fR, \\fB\\-\\-interface\\fR \\fINAME\\fR\nThe socket of the service "
+                      "instance rosenpass@NAME: /run/rosenpass/NAME/api.sock.\n"
+                      ".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nPrint help.\n"
+                      ".SH FILES\nWithout \\fB\\-s\\fR or \\fB\\-i\\fR: /run/rosenpass/api.sock if it "
+                      "exists, else the only /run/rosenpass/*/api.sock.\n"
+                      ".SH EXIT STATUS\n0 on success, 1 on errors (the daemon refused, or could not be "
+                      "reached), 2 on usage errors.\n"
+                      ".SH SEE ALSO\n\\fBrosenpass\\fR(1), \\fBrosenpass\\-status\\fR(1), "
+                      "\\fBrosenpass\\-add\\-peer\\fR(1), \\fBrosenpass\\-remove\\-peer\\fR(1), "
+                      "docs/api.md\n";
+    return std::make_pair("rosenpass-" + name + ".1", out);
+  };
+  const std::string peer_id_text =
+      "\\fIPEER_ID\\fR is the peer's id in base64, as shown by \\fBrosenpass status\\fR, printed on "
+      "its output\\-key lines, or printed by \\fBrosenpass add\\-peer\\fR.";
+  return {
+      page("status", "Show a running daemon's peers",
+           "\\fBrosenpass status\\fR [\\fB\\-\\-json\\fR] [\\fB\\-s\\fR \\fIPATH\\fR|\\fB\\-i\\fR \\fINAME\\fR]",
+           "Asks a running daemon over its control API for its peers and prints, for each, in "
+           "the manner of \\fBwg show\\fR: the peer id, the endpoint in use, the wire profile in use "
+           "and the configured one, the time since the last key exchange, the time to the next "
+           "rekey, the number of key exchanges, and the datagrams dropped by reason; and the "
+           "daemon's dropped datagrams. No key material is ever shown.",
+           ".TP\n\\fB\\-\\-json\\fR\nOne JSON object instead of text (docs/api.md describes the "
+           "fields).\n"),
+      page("add-peer", "Add a peer to a running daemon",
+           "\\fBrosenpass add\\-peer\\fR \\fB\\-\\-public\\-key\\fR \\fIPATH\\fR [\\fIOPTIONS\\fR]",
+           "Adds a peer to a running daemon as if it were a [[peers]] entry of its configuration, "
+           "and prints its peer id. Key files are opened here and handed over as file "
+           "descriptors, so the daemon needs no access to them. Host names are resolved here, "
+           "once.",
+           ".TP\n\\fB\\-\\-public\\-key\\fR \\fIPATH\\fR\nThe peer's public key file (required).\n"
+           ".TP\n\\fB\\-\\-endpoint\\fR \\fIHOST:PORT\\fR\nWhere to reach the peer; without it the "
+           "peer is only answered.\n"
+           ".TP\n\\fB\\-\\-preshared\\-key\\fR \\fIPATH\\fR\nA pre\\-shared key file (base64).\n"
+           ".TP\n\\fB\\-\\-key\\-out\\fR \\fIPATH\\fR\nWrite each exchanged key to this file and "
+           "print an output\\-key line on the daemon's standard output.\n"
+           ".TP\n\\fB\\-\\-wireguard\\-device\\fR \\fIDEV\\fR \\fB\\-\\-wireguard\\-peer\\fR \\fIKEY\\fR\n"
+           "Install each key as the pre\\-shared key of WireGuard peer KEY on interface DEV.\n"
+           ".TP\n\\fB\\-\\-wireguard\\-extra\\-param\\fR \\fIWORD\\fR\nLike extra_params "
+           "(repeatable).\n"
+           ".TP\n\\fB\\-\\-protocol\\-version\\fR \\fIV\\fR\nV02, V03, V02\\-pc or auto (the "
+           "default).\n"
+           ".TP\n\\fB\\-\\-osk\\-organization\\fR \\fIORG\\fR, \\fB\\-\\-osk\\-label\\fR \\fILABEL\\fR\n"
+           "A custom output\\-key domain (labels repeatable).\n"),
+      page("update-peer", "Change a running daemon's peer",
+           "\\fBrosenpass update\\-peer\\fR [\\fIOPTIONS\\fR] \\fIPEER_ID\\fR",
+           "Changes the endpoint or the pre\\-shared key of a peer; its session is kept. " +
+               peer_id_text,
+           ".TP\n\\fB\\-\\-endpoint\\fR \\fIHOST:PORT\\fR\nThe new endpoint.\n"
+           ".TP\n\\fB\\-\\-no\\-endpoint\\fR\nForget the endpoint: only answer the peer.\n"
+           ".TP\n\\fB\\-\\-preshared\\-key\\fR \\fIPATH\\fR\nThe new pre\\-shared key file, used "
+           "from the next handshake.\n"
+           ".TP\n\\fB\\-\\-no\\-preshared\\-key\\fR\nNo pre\\-shared key from the next "
+           "handshake.\n"),
+      page("remove-peer", "Remove a peer from a running daemon",
+           "\\fBrosenpass remove\\-peer\\fR [\\fIOPTIONS\\fR] \\fIPEER_ID\\fR",
+           "Removes a peer: its session is erased, its key file no longer changes. " + peer_id_text,
+           ""),
+  };
+}
+
 std::optional<std::string> api_client_help(const std::string& subcommand) {
   auto k = kind_of(subcommand);
   if (!k) return std::nullopt;

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rosenpass::daemon {
@@ -37,6 +38,9 @@ struct ApiClientCommand {
 
 // Runs the command; prints results on stdout and errors on stderr. Exit code 0 or 1.
 int run_api_client_command(const ApiClientCommand& command);
+
+// Man pages of the four commands: (file name, roff text), for --generate-manpage.
+std::vector<std::pair<std::string, std::string>> api_client_man_pages();
 
 // The socket path the command talks to (see kDefaultApiSocketDir).
 std::string api_socket_path(const ApiClientCommand& command);

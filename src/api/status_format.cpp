@@ -22,13 +22,13 @@ std::string drops_text(const std::vector<uint64_t>& d) {
   return out;
 }
 
-nlohmann::json drops_json(const std::vector<uint64_t>& d) {
-  auto j = nlohmann::json::object();
+nlohmann::ordered_json drops_json(const std::vector<uint64_t>& d) {
+  auto j = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < d.size(); ++i) j[reason_name(i)] = d[i];
   return j;
 }
 
-nlohmann::json seconds_or_null(uint64_t ms) {
+nlohmann::ordered_json seconds_or_null(uint64_t ms) {
   if (ms == UINT64_MAX) return nullptr;
   return static_cast<double>(ms) / 1000.0;
 }
@@ -84,18 +84,18 @@ std::string format_status_text(const ListPeersResponse& st) {
 }
 
 std::string format_status_json(const ListPeersResponse& st) {
-  nlohmann::json j;
+  nlohmann::ordered_json j;
   j["has_keypair"] = st.has_keypair;
   j["peer_count"] = st.total;
   j["dropped"] = drops_json(st.dropped);
-  auto peers = nlohmann::json::array();
+  auto peers = nlohmann::ordered_json::array();
   for (const auto& p : st.peers) {
-    nlohmann::json q;
+    nlohmann::ordered_json q;
     q["peer_id"] = crypto::base64_encode(p.id);
-    q["endpoint"] = p.endpoint.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.endpoint);
+    q["endpoint"] = p.endpoint.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.endpoint);
     q["endpoint_confirmed"] = p.endpoint_confirmed;
-    q["protocol"] = p.profile_in_use == ProfileCode::kAuto ? nlohmann::json(nullptr)
-                                                           : nlohmann::json(to_string(p.profile_in_use));
+    q["protocol"] = p.profile_in_use == ProfileCode::kAuto ? nlohmann::ordered_json(nullptr)
+                                                           : nlohmann::ordered_json(to_string(p.profile_in_use));
     q["configured_protocol"] = to_string(p.configured);
     q["seconds_since_key"] = seconds_or_null(p.ms_since_key);
     q["seconds_to_next_rekey"] = seconds_or_null(p.ms_to_next_rekey);

@@ -129,7 +129,7 @@ uint64_t ApiRequestHandler::supply_keypair(api::RequestFds& fds) {
   if (r != ReadResult::kOk || len != mce::kSecretKeySize) return st::kSupplyKeypairInvalidRequest;
   auto pk = read_public_key(fds[1].get());
   if (!pk) return st::kSupplyKeypairInvalidRequest;
-  if (auto s = shell_.start(std::move(pk), std::move(sk)); !s) {
+  if (auto s = shell_.start_with_keypair(std::move(pk), std::move(sk)); !s) {
     log_error("could not start with the keypair supplied through the API: " + s.error().chain());
     return st::kSupplyKeypairInternalError;
   }
@@ -259,6 +259,9 @@ uint64_t ApiRequestHandler::remove_peer(const api::RemovePeerRequest& r) {
   if (!rt) return st::kNoKeypair;
   auto ref = find(r.peer, *rt);
   if (!ref) return st::kNoSuchPeer;
+  // Its outputs get a random key first (a stale event), so neither its key file nor its
+  // WireGuard PSK keeps the last exchanged key; then it is forgotten.
+  shell_.process(rt->retire_keys(*ref, shell_.now()));
   if (auto s = rt->remove_peer(*ref); !s) return st::kNoSuchPeer;
   added_.erase(ref->to_u64());
   log_info("API: removed peer " + crypto::base64_encode(r.peer));
@@ -282,12 +285,12 @@ api::ListPeersResponse ApiRequestHandler::list_peers(const api::ListPeersRequest
     api::PeerStatus p;
     if (!crypto::base64_decode_into(s.peer_id, p.id)) p.id = {};
     p.profile_in_use = to_code(s.profile);
+    p.configured = to_code(s.configured_profile);
+    p.has_psk = s.has_psk;
+    if (!s.configured_endpoints.empty()) p.endpoint = s.configured_endpoints.front().to_string();
     if (auto it = added_.find(s.ref.to_u64()); it != added_.end()) {
-      p.configured = it->second.configured;
-      p.has_psk = it->second.has_psk;
       p.has_key_out = it->second.has_key_out;
       p.has_wireguard = it->second.has_wireguard;
-      p.endpoint = it->second.endpoint;
     }
     p.endpoint_confirmed = s.endpoint.has_value();
     if (s.endpoint) p.endpoint = s.endpoint->to_string();

@@ -23,7 +23,8 @@ class ApiShell {
   // The running Runtime; null while the daemon waits for SupplyKeypair.
   virtual Runtime* runtime() = 0;
   // SupplyKeypair: create the Runtime with these keys and add the configured peers.
-  virtual Status start(protocol::PublicKeyRef public_key, protocol::mceliece::SecretKey secret_key) = 0;
+  virtual Status start_with_keypair(protocol::PublicKeyRef public_key,
+                                    protocol::mceliece::SecretKey secret_key) = 0;
   // AddListenSocket: a UDP socket (already non-blocking) to receive on and send from.
   virtual Status add_udp_socket(api::OwnedFd socket) = 0;
   // AddPskBroker: WireGuard PSKs go through this broker connection from now on.

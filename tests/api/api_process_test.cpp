@@ -333,6 +333,22 @@ TEST_F(ApiProcess, PeerAddedListedAndRemovedAtRunTime) {
   EXPECT_NE(text.out.find("  protocol: V03 (configured: V03)\n"), std::string::npos) << text.out;
   EXPECT_EQ(text.out.find(read_text(a_osk)), std::string::npos);  // no key material
 
+  // update-peer keeps the session: a new endpoint (the same address) and a PSK from a file.
+  const std::string psk_file = dir_ / "psk";
+  write_text(psk_file, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
+  auto up = client({"update-peer", "-s", sock, id, "--endpoint", lb, "--preshared-key", psk_file});
+  EXPECT_EQ(up.code, 0) << up.err;
+  auto js_up = nlohmann::json::parse(client({"status", "-s", sock, "--json"}).out);
+  EXPECT_EQ(js_up["peers"][0]["psk"], false);  // an all-zero PSK is no PSK
+  write_text(psk_file, "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=\n");
+  EXPECT_EQ(client({"update-peer", "-s", sock, id, "--preshared-key", psk_file}).code, 0);
+  js_up = nlohmann::json::parse(client({"status", "-s", sock, "--json"}).out);
+  EXPECT_EQ(js_up["peers"][0]["psk"], true);
+  EXPECT_EQ(js_up["peers"][0]["handshakes_completed"], p["handshakes_completed"]);
+  auto unknown = client({"update-peer", "-s", sock, std::string(43, 'A') + "=", "--no-endpoint"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.err.find("no such peer"), std::string::npos) << unknown.err;
+
   // 16 bytes of 0xFF on one connection close it; a second connection's Ping still answers.
   auto bad = connect_when_ready(sock);
   auto good = connect_when_ready(sock);

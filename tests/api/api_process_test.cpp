@@ -215,11 +215,6 @@ TEST_F(ApiProcess, ReferenceApiSetupV02AndV03) {
                        "\"\nprotocol_version = \"" + v + "\"\n",
                    {"--api-stream-fd", std::to_string(stream[1])});
     ::close(stream[1]);
-    const std::string b_osk = dir_ / ("b" + v + ".osk");
-    auto b = start("b" + v, keypair("b") + "listen = [\"127.0.0.1:" + std::to_string(free_udp_port()) +
-                                "\"]\nverbosity = \"Verbose\"\n\n[[peers]]\npublic_key = \"" +
-                                key("a.pk") + "\"\nendpoint = \"" + a_addr + "\"\nkey_out = \"" +
-                                b_osk + "\"\nprotocol_version = \"" + v + "\"\n");
     auto c = connect_when_ready(sock);
     ASSERT_TRUE(c) << a->err();
     // (1) AddListenSocket with the pre-bound socket.
@@ -246,6 +241,13 @@ TEST_F(ApiProcess, ReferenceApiSetupV02AndV03) {
     int fds4[1] = {broker[1]};
     EXPECT_EQ(status_of(c->call(api::AddPskBrokerRequest{}, fds4)), api::status::kOk) << v;
     ::close(broker[1]);
+    const std::string b_osk = dir_ / ("b" + v + ".osk");
+    // B starts after (4), so its first key cannot reach A between (3) and (4): the reference
+    // test starts it first and races; the requests and their order are the same.
+    auto b = start("b" + v, keypair("b") + "listen = [\"127.0.0.1:" + std::to_string(free_udp_port()) +
+                                "\"]\nverbosity = \"Verbose\"\n\n[[peers]]\npublic_key = \"" +
+                                key("a.pk") + "\"\nendpoint = \"" + a_addr + "\"\nkey_out = \"" +
+                                b_osk + "\"\nprotocol_version = \"" + v + "\"\n");
     auto set = broker_read(broker[0], 30s);
     ASSERT_TRUE(set) << v << "\n" << a->err() << "\n---\n" << b->err();
     EXPECT_EQ(set->interface, "mock_device");

@@ -76,7 +76,7 @@ std::variant<Client, std::string> Client::connect(const std::string& path) {
   if (path.size() >= sizeof addr.sun_path) return "socket path too long: " + path;
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, path.data(), path.size());
-  OwnedFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  base::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return errno_text("socket", errno);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     return "cannot connect to the rosenpass API socket " + path + ": " + std::strerror(errno);

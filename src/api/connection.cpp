@@ -35,9 +35,9 @@ std::size_t Connection::input_capacity() const {
   return payload_need_ - payload_.size();
 }
 
-void Connection::on_input(std::span<const uint8_t> bytes, std::vector<OwnedFd> fds) {
+void Connection::on_input(std::span<const uint8_t> bytes, std::vector<base::UniqueFd> fds) {
   for (auto& fd : fds) {
-    // Surplus fds are closed at once (their OwnedFd goes out of scope).
+    // Surplus fds are closed at once (their base::UniqueFd goes out of scope).
     if (fd.valid() && fds_.size() < kMaxFdsPerRequest) fds_.push_back(std::move(fd));
   }
   while (!bytes.empty() && !closing_ && out_.empty()) {

@@ -129,8 +129,8 @@ std::variant<std::string, Error> literal_endpoint(const std::string& text) {
   return addrs->front().to_string();
 }
 
-std::variant<api::OwnedFd, Error> open_file(const std::string& path, const char* what) {
-  api::OwnedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+std::variant<base::UniqueFd, Error> open_file(const std::string& path, const char* what) {
+  base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
     return Error{"could not open " + std::string(what) + " " + debug_quote(path), {std::strerror(errno)}};
   }
@@ -193,12 +193,12 @@ int run_add(api::Client& c, const ApiClientCommand& cmd) {
   q.osk_labels = cmd.osk_labels;
   auto pk = open_file(*cmd.public_key, "public-key file");
   if (auto* err = std::get_if<Error>(&pk)) return fail(err->chain());
-  std::vector<int> fds = {std::get<api::OwnedFd>(pk).get()};
-  std::optional<api::OwnedFd> psk_fd;
+  std::vector<int> fds = {std::get<base::UniqueFd>(pk).get()};
+  std::optional<base::UniqueFd> psk_fd;
   if (cmd.preshared_key) {
     auto f = open_file(*cmd.preshared_key, "pre-shared key file");
     if (auto* err = std::get_if<Error>(&f)) return fail(err->chain());
-    psk_fd = std::move(std::get<api::OwnedFd>(f));
+    psk_fd = std::move(std::get<base::UniqueFd>(f));
     fds.push_back(psk_fd->get());
     q.psk_from_fd2 = true;
   }
@@ -224,11 +224,11 @@ int run_update(api::Client& c, const ApiClientCommand& cmd, const api::PeerId& i
     q.set_endpoint = true;
   }
   std::vector<int> fds;
-  std::optional<api::OwnedFd> psk_fd;
+  std::optional<base::UniqueFd> psk_fd;
   if (cmd.preshared_key) {
     auto f = open_file(*cmd.preshared_key, "pre-shared key file");
     if (auto* err = std::get_if<Error>(&f)) return fail(err->chain());
-    psk_fd = std::move(std::get<api::OwnedFd>(f));
+    psk_fd = std::move(std::get<base::UniqueFd>(f));
     fds.push_back(psk_fd->get());
     q.set_psk_from_fd1 = true;
   } else if (cmd.no_preshared_key) {

@@ -20,7 +20,6 @@
 namespace rosenpass::daemon {
 namespace {
 
-using api::OwnedFd;
 
 // epoll tags: listeners and the timer use the top of the id space, connections count up.
 constexpr uint64_t kTimerTag = ~uint64_t{0};
@@ -33,11 +32,11 @@ std::string errno_text() {
 
 // Duplicates an inherited fd to a close-on-exec one >= 3 and points the old number at
 // /dev/null (application.md §1.1), so the number cannot be reused by accident.
-Result<OwnedFd> claim_fd(int fd, const char* what) {
+Result<base::UniqueFd> claim_fd(int fd, const char* what) {
   if (fd < 0 || ::fcntl(fd, F_GETFD) < 0) {
     return make_error(std::string(what) + " " + std::to_string(fd) + " is not an open file descriptor");
   }
-  OwnedFd dup(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+  base::UniqueFd dup(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
   if (!dup.valid()) return make_error(std::string("could not claim ") + what + ": " + errno_text());
   int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0) {
@@ -67,7 +66,7 @@ void set_nonblocking(int fd) {
 // in which it is reachable with wider permissions: bound in a fresh 0700 directory beside
 // the path, given its mode and group there, then hard-linked to `path` (link() fails with
 // EEXIST on anything at `path`, a dangling symlink included) and the temporary removed.
-Result<OwnedFd> bind_socket_file(const std::string& path, const std::optional<gid_t>& group,
+Result<base::UniqueFd> bind_socket_file(const std::string& path, const std::optional<gid_t>& group,
                                  struct stat& st_out) {
   sockaddr_un addr{};
   namespace fs = std::filesystem;
@@ -88,7 +87,7 @@ Result<OwnedFd> bind_socket_file(const std::string& path, const std::optional<gi
     cleanup();
     return make_error("API socket path " + debug_quote(path) + " is too long");
   }
-  OwnedFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  base::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd.valid()) {
     cleanup();
     return make_error("could not create the API socket: " + errno_text());
@@ -119,8 +118,8 @@ Result<OwnedFd> bind_socket_file(const std::string& path, const std::optional<gi
 Result<std::unique_ptr<ApiHost>> ApiHost::create(const ApiConfig& config,
                                                  api::RequestHandler& handler) {
   std::unique_ptr<ApiHost> h(new ApiHost(handler));
-  h->epoll_ = OwnedFd(::epoll_create1(EPOLL_CLOEXEC));
-  h->timer_ = OwnedFd(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+  h->epoll_ = base::UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
+  h->timer_ = base::UniqueFd(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
   if (!h->epoll_.valid() || !h->timer_.valid()) {
     return make_error("could not set up the API event queue: " + errno_text());
   }
@@ -175,7 +174,7 @@ ApiHost::~ApiHost() {
   }
 }
 
-Status ApiHost::add_listener(OwnedFd fd) {
+Status ApiHost::add_listener(base::UniqueFd fd) {
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = kListenerTag | listeners_.size();
@@ -186,7 +185,7 @@ Status ApiHost::add_listener(OwnedFd fd) {
   return ok_status();
 }
 
-void ApiHost::add_connection(OwnedFd fd) {
+void ApiHost::add_connection(base::UniqueFd fd) {
   if (conns_.size() >= kMaxConnections) {
     log_warn("API: too many connections; closing a new one");
     return;  // fd closes here
@@ -214,7 +213,7 @@ void ApiHost::accept_all(std::size_t li) {
       }
       return;
     }
-    add_connection(OwnedFd(fd));
+    add_connection(base::UniqueFd(fd));
   }
 }
 
@@ -237,7 +236,7 @@ void ApiHost::service(uint64_t id) {
       ssize_t n = ::recvmsg(c.fd.get(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      std::vector<OwnedFd> fds;
+      std::vector<base::UniqueFd> fds;
       for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); n >= 0 && cm; cm = CMSG_NXTHDR(&msg, cm)) {
         if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) continue;
         std::size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);

@@ -35,6 +35,10 @@ constexpr uint64_t kSignalTag = ~uint64_t{0};
 constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
 constexpr uint64_t kApiTag = ~uint64_t{0} - 2;  // the control API's epoll fd (api_host.h)
 constexpr std::size_t kMaxQueuedPerSocket = 1024;  // peer datagrams waiting for EPOLLOUT
+// Adding a peer hashes its 512 KiB public key (its peer ids): with thousands of peers the
+// first ones start their handshakes while the rest are added between loop iterations.
+constexpr std::size_t kPeersAddedAtStart = 32;
+constexpr std::size_t kPeersAddedPerIteration = 16;
 
 // Peer datagrams a full socket could not take yet, sent in order once it is writable.
 struct SocketQueue {
@@ -64,6 +68,7 @@ class Shell final : public ApiShell {
   Status create_runtime(protocol::PublicKeyRef pk, protocol::mceliece::SecretKey sk);
   Status setup_signals();
   Status add_peers();
+  Status add_deferred_peers(std::size_t count);
   int loop();
   // ApiShell: what the control API asks of the event loop.
   Timestamp now() const override {
@@ -71,8 +76,8 @@ class Shell final : public ApiShell {
   }
   Runtime* runtime() override { return runtime_.get(); }
   Status start_with_keypair(protocol::PublicKeyRef pk, protocol::mceliece::SecretKey sk) override;
-  Status add_udp_socket(api::OwnedFd socket) override;
-  Status use_psk_broker(api::OwnedFd broker) override;
+  Status add_udp_socket(base::UniqueFd socket) override;
+  Status use_psk_broker(base::UniqueFd broker) override;
   const SinkFactories& sink_factories() const override { return hooks_.sinks; }
   void process(Output output) override {
     apply(std::move(output));
@@ -104,6 +109,9 @@ class Shell final : public ApiShell {
   std::unique_ptr<ApiRequestHandler> api_handler_;
   std::unique_ptr<ApiHost> api_host_;
   uint64_t replies_dropped_ = 0;
+  std::deque<PeerSpec> deferred_;  // loaded and checked, added by the loop
+  std::size_t next_deferred_ = 0;
+  Clock::time_point t_peers_;
   RateLimit datagram_log_{20, 50};  // per-datagram lines: 20/s, bursts of 50
 };
 
@@ -173,17 +181,12 @@ Status Shell::create_runtime(protocol::PublicKeyRef pk, protocol::mceliece::Secr
   auto rt = Runtime::create(std::move(rc));
   if (!rt) return rt.error();
   runtime_ = std::move(*rt);
-  // 5./6. Peers with their sinks.
-  const auto t_peers = Clock::now();
+  // 5./6. Peers with their sinks: all loaded and checked now, the first added now.
+  t_peers_ = Clock::now();
   if (auto st = add_peers(); !st) {
     runtime_.reset();
     return st;
   }
-  log_debug(
-      "added " + std::to_string(runtime_->peer_count()) + " peers in " +
-      std::to_string(
-          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t_peers).count()) +
-      " ms");
   due_ = true;
   return ok_status();
 }
@@ -193,7 +196,7 @@ Status Shell::start_with_keypair(protocol::PublicKeyRef pk, protocol::mceliece::
   return create_runtime(std::move(pk), std::move(sk));
 }
 
-Status Shell::add_udp_socket(api::OwnedFd socket) {
+Status Shell::add_udp_socket(base::UniqueFd socket) {
   auto s = UdpSocket::adopt(socket.release());
   if (!s) return s.error();
   const std::size_t si = sockets_.size();
@@ -210,7 +213,7 @@ Status Shell::add_udp_socket(api::OwnedFd socket) {
   return ok_status();
 }
 
-Status Shell::use_psk_broker(api::OwnedFd broker) {
+Status Shell::use_psk_broker(base::UniqueFd broker) {
   if (!hooks_.use_psk_broker) return make_error("this build cannot deliver WireGuard PSKs");
   return hooks_.use_psk_broker(broker.release());
 }
@@ -233,8 +236,24 @@ Status Shell::add_peers() {
   for (std::size_t i = 0; i < cfg_.peers.size(); ++i) {
     auto spec = load_peer(cfg_.peers[i], i, hooks_.sinks);
     if (!spec) return spec.error();
-    auto ref = runtime_->add_peer(std::move(*spec), now());
+    deferred_.push_back(std::move(*spec));
+  }
+  return add_deferred_peers(kPeersAddedAtStart);
+}
+
+Status Shell::add_deferred_peers(std::size_t count) {
+  for (; count > 0 && next_deferred_ < deferred_.size(); --count) {
+    auto ref = runtime_->add_peer(std::move(deferred_[next_deferred_++]), now());
     if (!ref) return ref.error();
+  }
+  if (next_deferred_ == deferred_.size() && !deferred_.empty()) {
+    std::deque<PeerSpec>().swap(deferred_);
+    next_deferred_ = 0;
+    log_debug("added " + std::to_string(runtime_->peer_count()) + " peers in " +
+              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 Clock::now() - t_peers_)
+                                 .count()) +
+              " ms");
   }
   return ok_status();
 }
@@ -406,10 +425,18 @@ int Shell::loop() {
     if (uint64_t n = datagram_log_.take_suppressed()) {
       log_info(std::to_string(n) + " similar per-datagram messages suppressed");
     }
-    int n = ::epoll_wait(epoll_fd_, events.data(), events.size(), -1);
+    const bool adding = next_deferred_ < deferred_.size();
+    int n = ::epoll_wait(epoll_fd_, events.data(), events.size(), adding ? 0 : -1);
     if (n < 0 && errno != EINTR) {
       log_error(std::string("epoll_wait failed: ") + std::strerror(errno));
       return 1;
+    }
+    if (adding) {
+      if (auto st = add_deferred_peers(kPeersAddedPerIteration); !st) {
+        log_error(st.error().chain());
+        return 1;
+      }
+      due_ = true;  // the new peers initiate
     }
     for (int i = 0; i < n && !fatal_; ++i) {
       const uint64_t tag = events[i].data.u64;

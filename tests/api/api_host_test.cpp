@@ -129,7 +129,7 @@ TEST(ApiHost, GarbageClosesOnlyItsConnection) {
   ASSERT_EQ(::send(a[0], garbage.data(), garbage.size(), MSG_NOSIGNAL), 16);
   EXPECT_TRUE(closed_by_peer(a[0]));
   ::close(a[0]);
-  api::Client second{api::OwnedFd(b[0])};
+  api::Client second{base::UniqueFd(b[0])};
   EXPECT_TRUE(ping_ok(second));
   EXPECT_TRUE(ping_ok(second));
 }
@@ -143,7 +143,7 @@ TEST(ApiHost, TwoOfThreeFdsReachTheHandler) {
   auto host = ApiHost::create(cfg, h);
   ASSERT_TRUE(host);
   Pump pump(**host);
-  api::Client c{api::OwnedFd(s[0])};
+  api::Client c{base::UniqueFd(s[0])};
   int fds[3] = {0, 1, 2};
   auto r = c.call(api::SupplyKeypairRequest{}, fds);
   ASSERT_TRUE(std::holds_alternative<api::Response>(r)) << std::get<std::string>(r);

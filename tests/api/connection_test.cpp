@@ -16,7 +16,7 @@ class FakeHandler final : public RequestHandler {
   int calls = 0;
   std::vector<int> fd_counts;  // valid fds per call
   bool take_first_fd = false;
-  OwnedFd taken;
+  base::UniqueFd taken;
   uint64_t supply_keypair(RequestFds& fds) override { return record(fds, 0); }
   uint64_t add_listen_socket(RequestFds& fds) override { return record(fds, 1); }
   uint64_t add_psk_broker(RequestFds& fds) override { return record(fds, 2); }
@@ -53,11 +53,11 @@ std::vector<uint8_t> framed(const Request& r) {
 }
 
 // Feeds bytes the way the socket side does: never more than input_capacity() at once.
-void feed(Connection& c, std::span<const uint8_t> bytes, std::vector<OwnedFd> fds = {}) {
+void feed(Connection& c, std::span<const uint8_t> bytes, std::vector<base::UniqueFd> fds = {}) {
   bool first = true;
   while (!bytes.empty() && c.wants_input()) {
     std::size_t n = std::min(bytes.size(), c.input_capacity());
-    c.on_input(bytes.first(n), first ? std::move(fds) : std::vector<OwnedFd>{});
+    c.on_input(bytes.first(n), first ? std::move(fds) : std::vector<base::UniqueFd>{});
     first = false;
     bytes = bytes.subspan(n);
   }
@@ -151,7 +151,7 @@ TEST(ApiConnection, EofInsideAFrameCloses) {
 TEST(ApiConnection, UpToTwoFdsGoWithARequestAndAreClosedAfterwards) {
   FakeHandler h;
   Connection c(h);
-  std::vector<OwnedFd> fds;
+  std::vector<base::UniqueFd> fds;
   std::vector<int> raw;
   for (int i = 0; i < 3; ++i) {
     int p[2];
@@ -179,7 +179,7 @@ TEST(ApiConnection, AHandlerMayKeepAnFd) {
   int p[2];
   ASSERT_EQ(::pipe(p), 0);
   ::close(p[1]);
-  std::vector<OwnedFd> fds;
+  std::vector<base::UniqueFd> fds;
   fds.emplace_back(p[0]);
   feed(c, framed(AddPskBrokerRequest{}), std::move(fds));
   EXPECT_TRUE(is_open(p[0]));

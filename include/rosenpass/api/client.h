@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "rosenpass/api/messages.h"
-#include "rosenpass/api/owned_fd.h"
+#include "rosenpass/base/fd.h"
 
 namespace rosenpass::api {
 
@@ -21,7 +21,7 @@ class Client {
   // Connects to the unix stream socket at `path`; an error message on failure.
   static std::variant<Client, std::string> connect(const std::string& path);
   // Takes an already connected stream (e.g. one end of a socketpair).
-  explicit Client(OwnedFd fd) : fd_(std::move(fd)) {}
+  explicit Client(base::UniqueFd fd) : fd_(std::move(fd)) {}
 
   // Sends `request` with `fds` (at most two, not closed) and waits up to `timeout` for the
   // response.
@@ -34,7 +34,7 @@ class Client {
   int fd() const { return fd_.get(); }
 
  private:
-  OwnedFd fd_;
+  base::UniqueFd fd_;
 };
 
 // Sends raw bytes with fds on a connected stream (all bytes, fds on the first sendmsg).

@@ -20,12 +20,12 @@
 #include <vector>
 
 #include "rosenpass/api/messages.h"
-#include "rosenpass/api/owned_fd.h"
+#include "rosenpass/base/fd.h"
 
 namespace rosenpass::api {
 
 // The fds that came with a request, in order; a handler may take (move out) any of them.
-using RequestFds = std::array<OwnedFd, kMaxFdsPerRequest>;
+using RequestFds = std::array<base::UniqueFd, kMaxFdsPerRequest>;
 
 // What the daemon does for each request. Every method returns the full response.
 class RequestHandler {
@@ -53,7 +53,7 @@ class Connection {
   // How many bytes to read at most (never more than the current frame needs).
   std::size_t input_capacity() const;
   // Bytes read and the fds that arrived with them (ownership taken). May dispatch a request.
-  void on_input(std::span<const uint8_t> bytes, std::vector<OwnedFd> fds = {});
+  void on_input(std::span<const uint8_t> bytes, std::vector<base::UniqueFd> fds = {});
   // The client closed its side; a partial frame is discarded.
   void on_eof();
 
@@ -75,7 +75,7 @@ class Connection {
   std::size_t length_have_ = 0;
   std::vector<uint8_t> payload_;
   std::size_t payload_need_ = 0;  // valid once length_have_ == kLengthSize
-  std::vector<OwnedFd> fds_;
+  std::vector<base::UniqueFd> fds_;
   std::vector<uint8_t> out_;
   std::size_t out_pos_ = 0;
   bool closing_ = false;

@@ -26,9 +26,9 @@ class ApiShell {
   virtual Status start_with_keypair(protocol::PublicKeyRef public_key,
                                     protocol::mceliece::SecretKey secret_key) = 0;
   // AddListenSocket: a UDP socket (already non-blocking) to receive on and send from.
-  virtual Status add_udp_socket(api::OwnedFd socket) = 0;
+  virtual Status add_udp_socket(base::UniqueFd socket) = 0;
   // AddPskBroker: WireGuard PSKs go through this broker connection from now on.
-  virtual Status use_psk_broker(api::OwnedFd broker) = 0;
+  virtual Status use_psk_broker(base::UniqueFd broker) = 0;
   // The factories configured peers were built with (WireGuard delivery).
   virtual const SinkFactories& sink_factories() const = 0;
   // Datagrams and events a Runtime call made by the API produced: send and log them.

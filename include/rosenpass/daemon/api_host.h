@@ -41,11 +41,11 @@ class ApiHost {
 
  private:
   struct Conn {
-    api::OwnedFd fd;
+    base::UniqueFd fd;
     api::Connection conn;
     uint32_t events = 0;  // registered epoll mask
     std::chrono::steady_clock::time_point last_progress;
-    Conn(api::OwnedFd f, api::RequestHandler& h) : fd(std::move(f)), conn(h) {}
+    Conn(base::UniqueFd f, api::RequestHandler& h) : fd(std::move(f)), conn(h) {}
   };
   struct CreatedPath {
     std::string path;
@@ -54,17 +54,17 @@ class ApiHost {
   };
 
   explicit ApiHost(api::RequestHandler& handler) : handler_(handler) {}
-  Status add_listener(api::OwnedFd fd);
-  void add_connection(api::OwnedFd fd);
+  Status add_listener(base::UniqueFd fd);
+  void add_connection(base::UniqueFd fd);
   void accept_all(std::size_t listener);
   void service(uint64_t id);  // read, answer, write, maybe close
   void check_stalls();
   void arm_timer();
 
   api::RequestHandler& handler_;
-  api::OwnedFd epoll_;
-  api::OwnedFd timer_;
-  std::vector<api::OwnedFd> listeners_;
+  base::UniqueFd epoll_;
+  base::UniqueFd timer_;
+  std::vector<base::UniqueFd> listeners_;
   std::vector<CreatedPath> created_;
   std::map<uint64_t, std::unique_ptr<Conn>> conns_;
   uint64_t next_id_ = 0;

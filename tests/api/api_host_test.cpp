@@ -134,6 +134,66 @@ TEST(ApiHost, GarbageClosesOnlyItsConnection) {
   EXPECT_TRUE(ping_ok(second));
 }
 
+// A client that sends requests but never reads the responses: the daemon's output backs up,
+// it stops reading that connection, keeps serving others, and closes it after kStallTimeout.
+TEST(ApiHost, AClientThatStopsReadingIsClosedWithoutBlockingOthers) {
+  int a[2], b[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, a), 0);
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, b), 0);
+  FakeHandler h;
+  ApiConfig cfg;
+  cfg.stream_fd = {a[1], b[1]};
+  auto host = ApiHost::create(cfg, h);
+  ASSERT_TRUE(host);
+  Pump pump(**host);
+  const auto ping = api::frame(api::encode_request(hello()));
+  // Pipeline Pings until neither our send buffer nor the daemon's accepts more.
+  std::size_t sent = 0;
+  for (int stuck = 0; stuck < 5;) {
+    ssize_t n = ::send(a[0], ping.data(), ping.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      stuck = 0;
+      if (static_cast<std::size_t>(n) < ping.size()) {
+        // Finish the frame later; only whole frames keep the stream meaningful.
+        std::size_t rest = ping.size() - static_cast<std::size_t>(n);
+        while (rest > 0) {
+          ssize_t m = ::send(a[0], ping.data() + (ping.size() - rest), rest, MSG_DONTWAIT | MSG_NOSIGNAL);
+          if (m > 0) {
+            rest -= static_cast<std::size_t>(m);
+            sent += static_cast<std::size_t>(m);
+          } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            if (++stuck >= 5) break;
+          }
+        }
+      }
+      continue;
+    }
+    ASSERT_TRUE(errno == EAGAIN || errno == EWOULDBLOCK) << std::strerror(errno);
+    ++stuck;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GT(sent, 100 * ping.size());
+  // Meanwhile another connection is served at once.
+  api::Client other{base::UniqueFd(b[0])};
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ping_ok(other));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  // After the stall limit the stalled connection is closed: reading drains to EOF.
+  std::this_thread::sleep_for(ApiHost::kStallTimeout + std::chrono::seconds(2));
+  std::vector<uint8_t> buf(1 << 16);
+  bool eof = false;
+  for (int i = 0; i < 10000 && !eof; ++i) {
+    ssize_t n = ::recv(a[0], buf.data(), buf.size(), MSG_DONTWAIT);
+    eof = n == 0 || (n < 0 && errno == ECONNRESET);
+    if (n < 0 && errno == EAGAIN) break;
+  }
+  EXPECT_TRUE(eof);
+  EXPECT_TRUE(ping_ok(other));
+  ::close(a[0]);
+}
+
 TEST(ApiHost, TwoOfThreeFdsReachTheHandler) {
   int s[2];
   ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s), 0);

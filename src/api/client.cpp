@@ -106,10 +106,14 @@ ClientResult Client::call(const Request& request, std::span<const int> fds,
   MessageType got = std::visit(
       [](const auto& r) -> MessageType {
         using T = std::decay_t<decltype(r)>;
-        if constexpr (std::is_same_v<T, PingResponse>) return MessageType::kPingResponse;
-        else if constexpr (std::is_same_v<T, StatusResponse>) return r.type;
-        else if constexpr (std::is_same_v<T, AddPeerResponse>) return MessageType::kAddPeerResponse;
-        else return MessageType::kListPeersResponse;
+        if constexpr (std::is_same_v<T, PingResponse>)
+          return MessageType::kPingResponse;
+        else if constexpr (std::is_same_v<T, StatusResponse>)
+          return r.type;
+        else if constexpr (std::is_same_v<T, AddPeerResponse>)
+          return MessageType::kAddPeerResponse;
+        else
+          return MessageType::kListPeersResponse;
       },
       resp);
   if (got != want) return "response of the wrong type: " + std::string(message_name(got));

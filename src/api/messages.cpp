@@ -90,10 +90,16 @@ std::optional<ProfileCode> profile_code(uint64_t v) {
   return ProfileCode(v);
 }
 
-constexpr std::array<std::string_view, 10> kDropReasonNames = {
-    "bad length",      "unknown message type", "bad mac",  "no such session",
-    "decryption failed", "unknown peer",       "wrong protocol version", "replayed message",
-    "under load, cookie required", "unexpected message"};
+constexpr std::array<std::string_view, 10> kDropReasonNames = {"bad length",
+                                                               "unknown message type",
+                                                               "bad mac",
+                                                               "no such session",
+                                                               "decryption failed",
+                                                               "unknown peer",
+                                                               "wrong protocol version",
+                                                               "replayed message",
+                                                               "under load, cookie required",
+                                                               "unexpected message"};
 
 uint8_t counter_count(const std::vector<uint64_t>& c) {
   return uint8_t(std::min<std::size_t>(c.size(), 255));
@@ -262,10 +268,14 @@ std::vector<uint8_t> encode_request(const Request& req) {
 
 MessageType response_type_for(const Request& r) {
   static constexpr std::array<MessageType, std::variant_size_v<Request>> kMap = {
-      MessageType::kPingResponse,           MessageType::kSupplyKeypairResponse,
-      MessageType::kAddListenSocketResponse, MessageType::kAddPskBrokerResponse,
-      MessageType::kAddPeerResponse,        MessageType::kUpdatePeerResponse,
-      MessageType::kRemovePeerResponse,     MessageType::kListPeersResponse};
+      MessageType::kPingResponse,
+      MessageType::kSupplyKeypairResponse,
+      MessageType::kAddListenSocketResponse,
+      MessageType::kAddPskBrokerResponse,
+      MessageType::kAddPeerResponse,
+      MessageType::kUpdatePeerResponse,
+      MessageType::kRemovePeerResponse,
+      MessageType::kListPeersResponse};
   return kMap[r.index()];
 }
 
@@ -370,8 +380,8 @@ std::vector<uint8_t> encode_response(const Response& resp) {
             w.bytes(s.id);
             w.u8(uint8_t(s.profile_in_use));
             w.u8(uint8_t(s.configured));
-            w.u8(uint8_t((s.has_key_out ? 1 : 0) | (s.has_wireguard ? 2 : 0) |
-                         (s.has_psk ? 4 : 0) | (s.endpoint_confirmed ? 8 : 0)));
+            w.u8(uint8_t((s.has_key_out ? 1 : 0) | (s.has_wireguard ? 2 : 0) | (s.has_psk ? 4 : 0) |
+                         (s.endpoint_confirmed ? 8 : 0)));
             w.u8(counter_count(s.dropped));
             w.uint(s.ms_since_key, 8);
             w.uint(s.ms_to_next_rekey, 8);

@@ -62,7 +62,8 @@ std::string format_status_text(const ListPeersResponse& st) {
       out += "  endpoint: " + p.endpoint + (p.endpoint_confirmed ? "\n" : " (not confirmed yet)\n");
     }
     out += "  protocol: ";
-    out += p.profile_in_use == ProfileCode::kAuto ? "not negotiated yet" : std::string(to_string(p.profile_in_use));
+    out += p.profile_in_use == ProfileCode::kAuto ? "not negotiated yet"
+                                                  : std::string(to_string(p.profile_in_use));
     out += " (configured: " + std::string(to_string(p.configured)) + ")\n";
     if (p.ms_since_key != UINT64_MAX) {
       out += "  latest key exchange: " + human_duration(p.ms_since_key) + " ago\n";
@@ -92,10 +93,12 @@ std::string format_status_json(const ListPeersResponse& st) {
   for (const auto& p : st.peers) {
     nlohmann::ordered_json q;
     q["peer_id"] = crypto::base64_encode(p.id);
-    q["endpoint"] = p.endpoint.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.endpoint);
+    q["endpoint"] =
+        p.endpoint.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.endpoint);
     q["endpoint_confirmed"] = p.endpoint_confirmed;
-    q["protocol"] = p.profile_in_use == ProfileCode::kAuto ? nlohmann::ordered_json(nullptr)
-                                                           : nlohmann::ordered_json(to_string(p.profile_in_use));
+    q["protocol"] = p.profile_in_use == ProfileCode::kAuto
+                        ? nlohmann::ordered_json(nullptr)
+                        : nlohmann::ordered_json(to_string(p.profile_in_use));
     q["configured_protocol"] = to_string(p.configured);
     q["seconds_since_key"] = seconds_or_null(p.ms_since_key);
     q["seconds_to_next_rekey"] = seconds_or_null(p.ms_to_next_rekey);

@@ -24,7 +24,8 @@ namespace {
 using namespace cli_detail;
 using Kind = ApiClientCommand::Kind;
 
-const char* const kSocketOptions = R"(  -s, --socket <PATH>       The daemon's API socket ([api] listen_path)
+const char* const kSocketOptions =
+    R"(  -s, --socket <PATH>       The daemon's API socket ([api] listen_path)
   -i, --interface <NAME>    The socket of service instance NAME: /run/rosenpass/NAME/api.sock
   -h, --help                Print help
 
@@ -34,7 +35,8 @@ Without -s or -i: /run/rosenpass/api.sock, else the only /run/rosenpass/*/api.so
 std::string help_for(Kind k) {
   switch (k) {
     case Kind::kStatus:
-      return std::string(R"(Show a running daemon's peers: endpoint, protocol, key age, next rekey, counts
+      return std::string(
+                 R"(Show a running daemon's peers: endpoint, protocol, key age, next rekey, counts
 
 Usage: rosenpass status [OPTIONS]
 
@@ -124,7 +126,8 @@ std::optional<api::ProfileCode> profile_from(const std::string& v) {
 // "host:port" to one literal address, resolved here so the daemon never waits for DNS.
 std::variant<std::string, Error> literal_endpoint(const std::string& text) {
   auto addrs = resolve_host_port(text);
-  if (!addrs) return addrs.error().context("endpoint " + text + " can not be parsed to a socket address");
+  if (!addrs)
+    return addrs.error().context("endpoint " + text + " can not be parsed to a socket address");
   if (addrs->empty()) return make_error("endpoint " + text + " resolved to no address");
   return addrs->front().to_string();
 }
@@ -132,7 +135,8 @@ std::variant<std::string, Error> literal_endpoint(const std::string& text) {
 std::variant<base::UniqueFd, Error> open_file(const std::string& path, const char* what) {
   base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
-    return Error{"could not open " + std::string(what) + " " + debug_quote(path), {std::strerror(errno)}};
+    return Error{"could not open " + std::string(what) + " " + debug_quote(path),
+                 {std::strerror(errno)}};
   }
   return fd;
 }
@@ -146,7 +150,8 @@ std::optional<api::PeerId> parse_peer_id(const std::string& text) {
 std::string status_message(uint64_t s) {
   switch (s) {
     case api::status::kInvalidRequest:
-      return "the daemon refused the request as invalid (check the key files and values; its log says more)";
+      return "the daemon refused the request as invalid (check the key files and values; its log "
+             "says more)";
     case api::status::kInternalError:
       return "the daemon had an internal error (its log says more)";
     case api::status::kNoSuchPeer:
@@ -205,7 +210,8 @@ int run_add(api::Client& c, const ApiClientCommand& cmd) {
   auto r = call(c, q, fds);
   if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
   auto& a = std::get<api::AddPeerResponse>(std::get<api::Response>(r));
-  if (a.status != api::status::kOk) return fail("could not add the peer: " + status_message(a.status));
+  if (a.status != api::status::kOk)
+    return fail("could not add the peer: " + status_message(a.status));
   // The id the peer's output-key lines carry: under SHAKE256 for V03, BLAKE2b otherwise.
   const auto& id = q.protocol_version == api::ProfileCode::kV03 ? a.id_shake256 : a.id_blake2b;
   std::printf("%s\n", crypto::base64_encode(id).c_str());
@@ -253,31 +259,35 @@ std::vector<std::pair<std::string, std::string>> api_client_man_pages() {
   auto page = [](const std::string& name, const std::string& summary, const std::string& synopsis,
                  const std::string& description, const std::string& options) {
     std::string roff_name = "rosenpass\\-" + name;
-    std::string out = ".TH " + roff_name + " 1 \"\" \"rosenpass\" \"User Commands\"\n.SH NAME\n" +
-                      roff_name + " \\- " + summary + "\n.SH SYNOPSIS\n" + synopsis + "\n.SH DESCRIPTION\n" +
-                      description + "\n.SH OPTIONS\n" + options +
-                      ".TP\n\\fB\\-s\\fR, \\fB\\-\\-socket\\fR \\fIPATH\\fR\nThe daemon's API socket (its "
-                      "[api] listen_path).\n"
-                      ".TP\n\\fB\\-i\\fR, \\fB\\-\\-interface\\fR \\fINAME\\fR\nThe socket of the service "
-                      "instance rosenpass@NAME: /run/rosenpass/NAME/api.sock.\n"
-                      ".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nPrint help.\n"
-                      ".SH FILES\nWithout \\fB\\-s\\fR or \\fB\\-i\\fR: /run/rosenpass/api.sock if it "
-                      "exists, else the only /run/rosenpass/*/api.sock.\n"
-                      ".SH EXIT STATUS\n0 on success, 1 on errors (the daemon refused, or could not be "
-                      "reached), 2 on usage errors.\n"
-                      ".SH SEE ALSO\n\\fBrosenpass\\fR(1), \\fBrosenpass\\-status\\fR(1), "
-                      "\\fBrosenpass\\-add\\-peer\\fR(1), \\fBrosenpass\\-remove\\-peer\\fR(1), "
-                      "docs/api.md\n";
+    std::string out =
+        ".TH " + roff_name + " 1 \"\" \"rosenpass\" \"User Commands\"\n.SH NAME\n" + roff_name +
+        " \\- " + summary + "\n.SH SYNOPSIS\n" + synopsis + "\n.SH DESCRIPTION\n" + description +
+        "\n.SH OPTIONS\n" + options +
+        ".TP\n\\fB\\-s\\fR, \\fB\\-\\-socket\\fR \\fIPATH\\fR\nThe daemon's API socket (its "
+        "[api] listen_path).\n"
+        ".TP\n\\fB\\-i\\fR, \\fB\\-\\-interface\\fR \\fINAME\\fR\nThe socket of the service "
+        "instance rosenpass@NAME: /run/rosenpass/NAME/api.sock.\n"
+        ".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nPrint help.\n"
+        ".SH FILES\nWithout \\fB\\-s\\fR or \\fB\\-i\\fR: /run/rosenpass/api.sock if it "
+        "exists, else the only /run/rosenpass/*/api.sock.\n"
+        ".SH EXIT STATUS\n0 on success, 1 on errors (the daemon refused, or could not be "
+        "reached), 2 on usage errors.\n"
+        ".SH SEE ALSO\n\\fBrosenpass\\fR(1), \\fBrosenpass\\-status\\fR(1), "
+        "\\fBrosenpass\\-add\\-peer\\fR(1), \\fBrosenpass\\-remove\\-peer\\fR(1), "
+        "docs/api.md\n";
     return std::make_pair("rosenpass-" + name + ".1", out);
   };
   const std::string peer_id_text =
-      "\\fIPEER_ID\\fR is the peer's id in base64, as shown by \\fBrosenpass status\\fR, printed on "
+      "\\fIPEER_ID\\fR is the peer's id in base64, as shown by \\fBrosenpass status\\fR, printed "
+      "on "
       "its output\\-key lines, or printed by \\fBrosenpass add\\-peer\\fR.";
   return {
       page("status", "Show a running daemon's peers",
-           "\\fBrosenpass status\\fR [\\fB\\-\\-json\\fR] [\\fB\\-s\\fR \\fIPATH\\fR|\\fB\\-i\\fR \\fINAME\\fR]",
+           "\\fBrosenpass status\\fR [\\fB\\-\\-json\\fR] [\\fB\\-s\\fR \\fIPATH\\fR|\\fB\\-i\\fR "
+           "\\fINAME\\fR]",
            "Asks a running daemon over its control API for its peers and prints, for each, in "
-           "the manner of \\fBwg show\\fR: the peer id, the endpoint in use, the wire profile in use "
+           "the manner of \\fBwg show\\fR: the peer id, the endpoint in use, the wire profile in "
+           "use "
            "and the configured one, the time since the last key exchange, the time to the next "
            "rekey, the number of key exchanges, and the datagrams dropped by reason; and the "
            "daemon's dropped datagrams. No key material is ever shown.",
@@ -295,13 +305,15 @@ std::vector<std::pair<std::string, std::string>> api_client_man_pages() {
            ".TP\n\\fB\\-\\-preshared\\-key\\fR \\fIPATH\\fR\nA pre\\-shared key file (base64).\n"
            ".TP\n\\fB\\-\\-key\\-out\\fR \\fIPATH\\fR\nWrite each exchanged key to this file and "
            "print an output\\-key line on the daemon's standard output.\n"
-           ".TP\n\\fB\\-\\-wireguard\\-device\\fR \\fIDEV\\fR \\fB\\-\\-wireguard\\-peer\\fR \\fIKEY\\fR\n"
+           ".TP\n\\fB\\-\\-wireguard\\-device\\fR \\fIDEV\\fR \\fB\\-\\-wireguard\\-peer\\fR "
+           "\\fIKEY\\fR\n"
            "Install each key as the pre\\-shared key of WireGuard peer KEY on interface DEV.\n"
            ".TP\n\\fB\\-\\-wireguard\\-extra\\-param\\fR \\fIWORD\\fR\nLike extra_params "
            "(repeatable).\n"
            ".TP\n\\fB\\-\\-protocol\\-version\\fR \\fIV\\fR\nV02, V03, V02\\-pc or auto (the "
            "default).\n"
-           ".TP\n\\fB\\-\\-osk\\-organization\\fR \\fIORG\\fR, \\fB\\-\\-osk\\-label\\fR \\fILABEL\\fR\n"
+           ".TP\n\\fB\\-\\-osk\\-organization\\fR \\fIORG\\fR, \\fB\\-\\-osk\\-label\\fR "
+           "\\fILABEL\\fR\n"
            "A custom output\\-key domain (labels repeatable).\n"),
       page("update-peer", "Change a running daemon's peer",
            "\\fBrosenpass update\\-peer\\fR [\\fIOPTIONS\\fR] \\fIPEER_ID\\fR",
@@ -361,17 +373,21 @@ std::optional<std::variant<ApiClientCommand, CliExit>> parse_api_client_command(
   }
   if (cmd.kind == Kind::kUpdatePeer) {
     specs.push_back({0, "no-endpoint", false, flag(cmd.no_endpoint), "--no-endpoint"});
-    specs.push_back({0, "no-preshared-key", false, flag(cmd.no_preshared_key), "--no-preshared-key"});
+    specs.push_back(
+        {0, "no-preshared-key", false, flag(cmd.no_preshared_key), "--no-preshared-key"});
   }
   if (cmd.kind == Kind::kAddPeer) {
     specs.push_back({0, "public-key", true, set(cmd.public_key), "--public-key <PATH>"});
     specs.push_back({0, "key-out", true, set(cmd.key_out), "--key-out <PATH>"});
-    specs.push_back({0, "wireguard-device", true, set(cmd.wireguard_device), "--wireguard-device <DEV>"});
+    specs.push_back(
+        {0, "wireguard-device", true, set(cmd.wireguard_device), "--wireguard-device <DEV>"});
     specs.push_back({0, "wireguard-peer", true, set(cmd.wireguard_peer), "--wireguard-peer <KEY>"});
     specs.push_back({0, "wireguard-extra-param", true, append(cmd.wireguard_extra_params),
                      "--wireguard-extra-param <WORD>"});
-    specs.push_back({0, "protocol-version", true, set(cmd.protocol_version), "--protocol-version <V>"});
-    specs.push_back({0, "osk-organization", true, set(cmd.osk_organization), "--osk-organization <ORG>"});
+    specs.push_back(
+        {0, "protocol-version", true, set(cmd.protocol_version), "--protocol-version <V>"});
+    specs.push_back(
+        {0, "osk-organization", true, set(cmd.osk_organization), "--osk-organization <ORG>"});
     specs.push_back({0, "osk-label", true, append(cmd.osk_labels), "--osk-label <LABEL>"});
   }
   const std::string_view usage = usage_of(cmd.kind);
@@ -387,21 +403,24 @@ std::optional<std::variant<ApiClientCommand, CliExit>> parse_api_client_command(
   if (wants_id && pos.empty()) {
     return usage_err("the following required arguments were not provided:\n  <PEER_ID>");
   }
-  if (pos.size() > (wants_id ? 1u : 0u)) return usage_err("unexpected argument '" + pos.back() + "' found");
+  if (pos.size() > (wants_id ? 1u : 0u))
+    return usage_err("unexpected argument '" + pos.back() + "' found");
   if (wants_id) cmd.peer_id = pos[0];
   if (cmd.socket && cmd.interface) {
     return usage_err("the argument '--socket <PATH>' cannot be used with '--interface <NAME>'");
   }
   if (cmd.kind == Kind::kAddPeer) {
     if (!cmd.public_key) {
-      return usage_err("the following required arguments were not provided:\n  --public-key <PATH>");
+      return usage_err(
+          "the following required arguments were not provided:\n  --public-key <PATH>");
     }
     if (cmd.wireguard_device.has_value() != cmd.wireguard_peer.has_value()) {
       return usage_err("'--wireguard-device' and '--wireguard-peer' must be given together");
     }
     if (cmd.protocol_version && !profile_from(*cmd.protocol_version)) {
-      return usage_err("invalid value '" + *cmd.protocol_version +
-                       "' for '--protocol-version <V>'\n  [possible values: V02, V03, V02-pc, auto]");
+      return usage_err(
+          "invalid value '" + *cmd.protocol_version +
+          "' for '--protocol-version <V>'\n  [possible values: V02, V03, V02-pc, auto]");
     }
     if (!cmd.osk_labels.empty() && !cmd.osk_organization) {
       return usage_err("'--osk-label' needs '--osk-organization'");
@@ -411,7 +430,8 @@ std::optional<std::variant<ApiClientCommand, CliExit>> parse_api_client_command(
     return usage_err("the argument '--endpoint <HOST:PORT>' cannot be used with '--no-endpoint'");
   }
   if (cmd.preshared_key && cmd.no_preshared_key) {
-    return usage_err("the argument '--preshared-key <PATH>' cannot be used with '--no-preshared-key'");
+    return usage_err(
+        "the argument '--preshared-key <PATH>' cannot be used with '--no-preshared-key'");
   }
   return std::variant<ApiClientCommand, CliExit>(std::move(cmd));
 }
@@ -437,7 +457,9 @@ int run_api_client_command(const ApiClientCommand& cmd) {
   std::optional<api::PeerId> id;
   if (!cmd.peer_id.empty()) {
     id = parse_peer_id(cmd.peer_id);
-    if (!id) return fail("peer id " + debug_quote(cmd.peer_id) + " is not 44 base64 characters (32 bytes)");
+    if (!id)
+      return fail("peer id " + debug_quote(cmd.peer_id) +
+                  " is not 44 base64 characters (32 bytes)");
   }
   auto c = api::Client::connect(api_socket_path(cmd));
   if (auto* e = std::get_if<std::string>(&c)) return fail(*e);

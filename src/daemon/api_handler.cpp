@@ -1,9 +1,9 @@
 #include "rosenpass/daemon/api_handler.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -60,11 +60,12 @@ std::shared_ptr<const mce::PublicKey> read_public_key(int fd) {
 // A PSK file's content (base64 of 32 bytes, trailing whitespace allowed) from `fd`.
 std::optional<protocol::Psk> read_psk(int fd) {
   constexpr std::size_t kMaxFile = 1000;  // as for pre_shared_key files
-  crypto::Secret<kMaxFile> text;  // as secret as the key
+  crypto::Secret<kMaxFile> text;          // as secret as the key
   std::size_t len = 0;
   if (read_to_eof(fd, text.reveal_mut(), len) != ReadResult::kOk) return std::nullopt;
   auto t = text.reveal().first(len);
-  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) {
+  while (!t.empty() &&
+         (t.back() == '\n' || t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) {
     t = t.first(t.size() - 1);
   }
   protocol::Psk psk;
@@ -107,7 +108,8 @@ api::ProfileCode to_code(protocol::WireProfile p) {
 
 uint64_t ms_between(Timestamp from, Timestamp to) {
   if (to <= from) return 0;
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count());
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count());
 }
 
 std::optional<std::vector<SocketAddress>> parse_endpoint(const std::string& text) {
@@ -141,7 +143,8 @@ uint64_t ApiRequestHandler::add_listen_socket(api::RequestFds& fds) {
   if (!fds[0].valid()) return st::kInvalidRequest;
   int proto = 0;
   socklen_t l = sizeof proto;
-  if (::getsockopt(fds[0].get(), SOL_SOCKET, SO_PROTOCOL, &proto, &l) != 0 || proto != IPPROTO_UDP) {
+  if (::getsockopt(fds[0].get(), SOL_SOCKET, SO_PROTOCOL, &proto, &l) != 0 ||
+      proto != IPPROTO_UDP) {
     return st::kInvalidRequest;
   }
   int fl = ::fcntl(fds[0].get(), F_GETFL);
@@ -162,7 +165,8 @@ uint64_t ApiRequestHandler::add_psk_broker(api::RequestFds& fds) {
   return st::kOk;
 }
 
-api::AddPeerResponse ApiRequestHandler::add_peer(const api::AddPeerRequest& r, api::RequestFds& fds) {
+api::AddPeerResponse ApiRequestHandler::add_peer(const api::AddPeerRequest& r,
+                                                 api::RequestFds& fds) {
   api::AddPeerResponse resp;
   Runtime* rt = shell_.runtime();
   if (!rt) return {st::kNoKeypair, {}, {}};
@@ -189,7 +193,8 @@ api::AddPeerResponse ApiRequestHandler::add_peer(const api::AddPeerRequest& r, a
   if (!r.wireguard_device.empty()) {
     const auto& f = shell_.sink_factories();
     if (!f.wireguard) return {st::kUnsupported, {}, {}};
-    auto sink = f.wireguard(WireGuardTarget{r.wireguard_device, r.wireguard_peer, r.wireguard_extra_params}, n);
+    auto sink = f.wireguard(
+        WireGuardTarget{r.wireguard_device, r.wireguard_peer, r.wireguard_extra_params}, n);
     if (!sink) {
       log_warn("API: add peer: " + sink.error().chain());
       return resp;
@@ -200,8 +205,12 @@ api::AddPeerResponse ApiRequestHandler::add_peer(const api::AddPeerRequest& r, a
   spec.profile = to_profile(r.protocol_version);
   spec.osk = protocol::OskDomain{r.osk_organization, r.osk_labels};
   spec.endpoints = std::move(*endpoints);
-  Known k{peer_id(crypto::HashChoice::kBlake2b, *pk), peer_id(crypto::HashChoice::kShake256, *pk),
-          r.protocol_version, spec.psk.has_value(), !r.key_out.empty(), !r.wireguard_device.empty(),
+  Known k{peer_id(crypto::HashChoice::kBlake2b, *pk),
+          peer_id(crypto::HashChoice::kShake256, *pk),
+          r.protocol_version,
+          spec.psk.has_value(),
+          !r.key_out.empty(),
+          !r.wireguard_device.empty(),
           r.endpoint};
   auto ref = rt->add_peer(std::move(spec), shell_.now());
   if (!ref) {
@@ -209,8 +218,9 @@ api::AddPeerResponse ApiRequestHandler::add_peer(const api::AddPeerRequest& r, a
     return {st::kPeerExists, {}, {}};
   }
   added_[ref->to_u64()] = k;
-  log_info("API: added " + std::string("peer ") + crypto::base64_encode(
-      r.protocol_version == api::ProfileCode::kV03 ? k.id_shake256 : k.id_blake2b));
+  log_info("API: added " + std::string("peer ") +
+           crypto::base64_encode(r.protocol_version == api::ProfileCode::kV03 ? k.id_shake256
+                                                                              : k.id_blake2b));
   return {st::kOk, k.id_blake2b, k.id_shake256};
 }
 
@@ -280,7 +290,8 @@ api::ListPeersResponse ApiRequestHandler::list_peers(const api::ListPeersRequest
   auto all = rt->status_all(now);
   l.total = static_cast<uint32_t>(all.size());
   l.start = r.start;
-  for (std::size_t i = r.start; i < all.size() && l.peers.size() < api::kMaxPeersPerListResponse; ++i) {
+  for (std::size_t i = r.start; i < all.size() && l.peers.size() < api::kMaxPeersPerListResponse;
+       ++i) {
     const PeerStatus& s = all[i];
     api::PeerStatus p;
     if (!crypto::base64_decode_into(s.peer_id, p.id)) p.id = {};

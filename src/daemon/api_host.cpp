@@ -20,7 +20,6 @@
 namespace rosenpass::daemon {
 namespace {
 
-
 // epoll tags: listeners and the timer use the top of the id space, connections count up.
 constexpr uint64_t kTimerTag = ~uint64_t{0};
 constexpr uint64_t kListenerTag = uint64_t{1} << 63;
@@ -34,7 +33,8 @@ std::string errno_text() {
 // /dev/null (application.md §1.1), so the number cannot be reused by accident.
 Result<base::UniqueFd> claim_fd(int fd, const char* what) {
   if (fd < 0 || ::fcntl(fd, F_GETFD) < 0) {
-    return make_error(std::string(what) + " " + std::to_string(fd) + " is not an open file descriptor");
+    return make_error(std::string(what) + " " + std::to_string(fd) +
+                      " is not an open file descriptor");
   }
   base::UniqueFd dup(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
   if (!dup.valid()) return make_error(std::string("could not claim ") + what + ": " + errno_text());
@@ -67,7 +67,7 @@ void set_nonblocking(int fd) {
 // the path, given its mode and group there, then hard-linked to `path` (link() fails with
 // EEXIST on anything at `path`, a dangling symlink included) and the temporary removed.
 Result<base::UniqueFd> bind_socket_file(const std::string& path, const std::optional<gid_t>& group,
-                                 struct stat& st_out) {
+                                        struct stat& st_out) {
   sockaddr_un addr{};
   namespace fs = std::filesystem;
   const fs::path target(path);
@@ -131,7 +131,9 @@ Result<std::unique_ptr<ApiHost>> ApiHost::create(const ApiConfig& config,
   std::optional<gid_t> group;
   if (config.listen_group) {
     struct group* g = ::getgrnam(config.listen_group->c_str());
-    if (!g) return make_error("API socket group " + debug_quote(*config.listen_group) + " does not exist");
+    if (!g)
+      return make_error("API socket group " + debug_quote(*config.listen_group) +
+                        " does not exist");
     group = g->gr_gid;
   }
   for (const auto& path : config.listen_path) {
@@ -146,7 +148,8 @@ Result<std::unique_ptr<ApiHost>> ApiHost::create(const ApiConfig& config,
     auto fd = claim_fd(n, "--api-listen-fd");
     if (!fd) return fd.error();
     if (!is_unix_stream(fd->get(), true)) {
-      return make_error("API listen fd " + std::to_string(n) + " is not a listening unix stream socket");
+      return make_error("API listen fd " + std::to_string(n) +
+                        " is not a listening unix stream socket");
     }
     set_nonblocking(fd->get());
     if (auto s = h->add_listener(std::move(*fd)); !s) return s.error();
@@ -155,7 +158,8 @@ Result<std::unique_ptr<ApiHost>> ApiHost::create(const ApiConfig& config,
     auto fd = claim_fd(n, "--api-stream-fd");
     if (!fd) return fd.error();
     if (!is_unix_stream(fd->get(), false)) {
-      return make_error("API stream fd " + std::to_string(n) + " is not a connected unix stream socket");
+      return make_error("API stream fd " + std::to_string(n) +
+                        " is not a connected unix stream socket");
     }
     set_nonblocking(fd->get());
     h->add_connection(std::move(*fd));
@@ -275,7 +279,8 @@ void ApiHost::service(uint64_t id) {
   }
   if (c.conn.finished()) {
     const auto& why = c.conn.close_reason();
-    if (why.rfind("client closed the connection", 0) == 0 && why.find("within") == std::string::npos) {
+    if (why.rfind("client closed the connection", 0) == 0 &&
+        why.find("within") == std::string::npos) {
       log_debug("API: " + why);
     } else {
       log_warn("API: closing a connection: " + why);

@@ -34,15 +34,35 @@ TEST(ApiCli, StatusOptionsAndSocketPath) {
   auto h = parse({"status", "--help"});
   EXPECT_EQ(std::get<CliExit>(h).code, 0);
   EXPECT_NE(std::get<CliExit>(h).out.find("--json"), std::string::npos);
-  EXPECT_NE(std::get<CliExit>(parse({"help", "add-peer"})).out.find("--public-key"), std::string::npos);
+  EXPECT_NE(std::get<CliExit>(parse({"help", "add-peer"})).out.find("--public-key"),
+            std::string::npos);
   EXPECT_NE(std::get<CliExit>(parse({"--help"})).out.find("  status "), std::string::npos);
 }
 
 TEST(ApiCli, AddPeerNeedsAPublicKeyAndConsistentOptions) {
-  auto c = command({"add-peer", "--public-key", "pk", "--endpoint", "127.0.0.1:1", "--key-out", "k",
-                    "--protocol-version", "V03", "--osk-organization", "o", "--osk-label", "a",
-                    "--osk-label", "b", "--wireguard-device", "wg0", "--wireguard-peer", "P",
-                    "--wireguard-extra-param", "persistent-keepalive", "--wireguard-extra-param", "25"});
+  auto c = command({"add-peer",
+                    "--public-key",
+                    "pk",
+                    "--endpoint",
+                    "127.0.0.1:1",
+                    "--key-out",
+                    "k",
+                    "--protocol-version",
+                    "V03",
+                    "--osk-organization",
+                    "o",
+                    "--osk-label",
+                    "a",
+                    "--osk-label",
+                    "b",
+                    "--wireguard-device",
+                    "wg0",
+                    "--wireguard-peer",
+                    "P",
+                    "--wireguard-extra-param",
+                    "persistent-keepalive",
+                    "--wireguard-extra-param",
+                    "25"});
   EXPECT_EQ(c.kind, ApiClientCommand::Kind::kAddPeer);
   EXPECT_EQ(c.public_key, "pk");
   EXPECT_EQ(c.osk_labels, (std::vector<std::string>{"a", "b"}));

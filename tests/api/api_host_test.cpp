@@ -1,4 +1,6 @@
 // The daemon's API socket side with a fake handler: real unix sockets, no daemon process.
+#include "rosenpass/daemon/api_host.h"
+
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -11,7 +13,6 @@
 #include <thread>
 
 #include "rosenpass/api/client.h"
-#include "rosenpass/daemon/api_host.h"
 
 namespace rosenpass::daemon {
 namespace {
@@ -29,7 +30,9 @@ class FakeHandler final : public api::RequestHandler {
   }
   uint64_t add_listen_socket(api::RequestFds&) override { return api::status::kInvalidRequest; }
   uint64_t add_psk_broker(api::RequestFds&) override { return api::status::kInvalidRequest; }
-  api::AddPeerResponse add_peer(const api::AddPeerRequest&, api::RequestFds&) override { return {}; }
+  api::AddPeerResponse add_peer(const api::AddPeerRequest&, api::RequestFds&) override {
+    return {};
+  }
   uint64_t update_peer(const api::UpdatePeerRequest&, api::RequestFds&) override { return 0; }
   uint64_t remove_peer(const api::RemovePeerRequest&) override { return 0; }
   api::ListPeersResponse list_peers(const api::ListPeersRequest&) override { return {}; }
@@ -38,12 +41,13 @@ class FakeHandler final : public api::RequestHandler {
 // Runs the host's side in a thread, as the daemon's event loop would.
 class Pump {
  public:
-  explicit Pump(ApiHost& h) : t_([this, &h] {
-      while (!stop_) {
-        pollfd p{h.epoll_fd(), POLLIN, 0};
-        if (::poll(&p, 1, 10) > 0) h.on_ready();
-      }
-    }) {}
+  explicit Pump(ApiHost& h)
+      : t_([this, &h] {
+          while (!stop_) {
+            pollfd p{h.epoll_fd(), POLLIN, 0};
+            if (::poll(&p, 1, 10) > 0) h.on_ready();
+          }
+        }) {}
   ~Pump() {
     stop_ = true;
     t_.join();
@@ -158,7 +162,8 @@ TEST(ApiHost, AClientThatStopsReadingIsClosedWithoutBlockingOthers) {
         // Finish the frame later; only whole frames keep the stream meaningful.
         std::size_t rest = ping.size() - static_cast<std::size_t>(n);
         while (rest > 0) {
-          ssize_t m = ::send(a[0], ping.data() + (ping.size() - rest), rest, MSG_DONTWAIT | MSG_NOSIGNAL);
+          ssize_t m =
+              ::send(a[0], ping.data() + (ping.size() - rest), rest, MSG_DONTWAIT | MSG_NOSIGNAL);
           if (m > 0) {
             rest -= static_cast<std::size_t>(m);
             sent += static_cast<std::size_t>(m);

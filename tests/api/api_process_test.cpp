@@ -109,10 +109,13 @@ class ApiProcess : public testing::Test {
   }
 
   // Runs the `rosenpass` client to completion.
-  Finished client(const std::vector<std::string>& args) { return run_rosenpass_bin(dir_, args, 30s); }
+  Finished client(const std::vector<std::string>& args) {
+    return run_rosenpass_bin(dir_, args, 30s);
+  }
 
   std::string keypair(const std::string& self) {
-    return "public_key = \"" + key(self + ".pk") + "\"\nsecret_key = \"" + key(self + ".sk") + "\"\n";
+    return "public_key = \"" + key(self + ".pk") + "\"\nsecret_key = \"" + key(self + ".sk") +
+           "\"\n";
   }
 
   ScratchDir dir_;
@@ -124,12 +127,14 @@ class ApiProcess : public testing::Test {
 TEST_F(ApiProcess, ReferencePingAfterExchangeV02AndV03) {
   for (std::string v : {"V02", "V03"}) {
     int pa = free_udp_port(), pb = free_udp_port();
-    const std::string la = "127.0.0.1:" + std::to_string(pa), lb = "127.0.0.1:" + std::to_string(pb);
+    const std::string la = "127.0.0.1:" + std::to_string(pa),
+                      lb = "127.0.0.1:" + std::to_string(pb);
     auto config = [&](const std::string& self, const std::string& other, const std::string& listen,
                       const std::string& endpoint) {
       return keypair(self) + "listen = [\"" + listen + "\"]\nverbosity = \"Verbose\"\n\n[api]\n" +
-             "listen_path = [\"" + dir_ / (self + v + ".sock") + "\"]\nlisten_fd = []\nstream_fd = []\n" +
-             "\n[[peers]]\npublic_key = \"" + key(other + ".pk") + "\"\n" +
+             "listen_path = [\"" + dir_ / (self + v + ".sock") +
+             "\"]\nlisten_fd = []\nstream_fd = []\n" + "\n[[peers]]\npublic_key = \"" +
+             key(other + ".pk") + "\"\n" +
              (endpoint.empty() ? "" : "endpoint = \"" + endpoint + "\"\n") + "key_out = \"" +
              dir_ / (self + v + ".osk") + "\"\nprotocol_version = \"" + v + "\"\n";
     };
@@ -137,12 +142,15 @@ TEST_F(ApiProcess, ReferencePingAfterExchangeV02AndV03) {
     auto b = start("b" + v, config("b", "a", lb, ""));
     ASSERT_TRUE(wait_for(
         [&] {
-          std::string ka = read_text(dir_ / ("a" + v + ".osk")), kb = read_text(dir_ / ("b" + v + ".osk"));
+          std::string ka = read_text(dir_ / ("a" + v + ".osk")),
+                      kb = read_text(dir_ / ("b" + v + ".osk"));
           return count(a->out(), " exchanged\n") >= 1 && count(b->out(), " exchanged\n") >= 1 &&
                  ka.size() == 44 && ka == kb;
         },
         30s))
-        << v << "\n" << a->err() << "\n---\n" << b->err();
+        << v << "\n"
+        << a->err() << "\n---\n"
+        << b->err();
     for (const char* self : {"a", "b"}) {
       auto c = connect_when_ready(dir_ / (self + v + ".sock"));
       ASSERT_TRUE(c) << self;
@@ -165,7 +173,8 @@ std::optional<SetPsk> broker_read(int fd, std::chrono::milliseconds timeout) {
   std::size_t have = 0;
   auto end = std::chrono::steady_clock::now() + timeout;
   while (have < req.size()) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -228,11 +237,13 @@ TEST_F(ApiProcess, ReferenceApiSetupV02AndV03) {
     ::close(stream[0]);
     EXPECT_TRUE(ping_ok(*c));
     // (3) SupplyKeypair with A's key files opened read-only.
-    int sk = ::open(key("a.sk").c_str(), O_RDONLY | O_CLOEXEC), pk = ::open(key("a.pk").c_str(), O_RDONLY | O_CLOEXEC);
+    int sk = ::open(key("a.sk").c_str(), O_RDONLY | O_CLOEXEC),
+        pk = ::open(key("a.pk").c_str(), O_RDONLY | O_CLOEXEC);
     int fds3[2] = {sk, pk};
     EXPECT_EQ(status_of(c->call(api::SupplyKeypairRequest{}, fds3)), api::status::kOk) << v;
     int fds3b[2] = {sk, pk};
-    EXPECT_EQ(status_of(c->call(api::SupplyKeypairRequest{}, fds3b)), api::status::kKeypairAlreadySupplied);
+    EXPECT_EQ(status_of(c->call(api::SupplyKeypairRequest{}, fds3b)),
+              api::status::kKeypairAlreadySupplied);
     ::close(sk);
     ::close(pk);
     // (4) AddPskBroker with one end of a socketpair; we are the broker.
@@ -244,10 +255,11 @@ TEST_F(ApiProcess, ReferenceApiSetupV02AndV03) {
     const std::string b_osk = dir_ / ("b" + v + ".osk");
     // B starts after (4), so its first key cannot reach A between (3) and (4): the reference
     // test starts it first and races; the requests and their order are the same.
-    auto b = start("b" + v, keypair("b") + "listen = [\"127.0.0.1:" + std::to_string(free_udp_port()) +
-                                "\"]\nverbosity = \"Verbose\"\n\n[[peers]]\npublic_key = \"" +
-                                key("a.pk") + "\"\nendpoint = \"" + a_addr + "\"\nkey_out = \"" +
-                                b_osk + "\"\nprotocol_version = \"" + v + "\"\n");
+    auto b =
+        start("b" + v, keypair("b") + "listen = [\"127.0.0.1:" + std::to_string(free_udp_port()) +
+                           "\"]\nverbosity = \"Verbose\"\n\n[[peers]]\npublic_key = \"" +
+                           key("a.pk") + "\"\nendpoint = \"" + a_addr + "\"\nkey_out = \"" + b_osk +
+                           "\"\nprotocol_version = \"" + v + "\"\n");
     auto set = broker_read(broker[0], 30s);
     ASSERT_TRUE(set) << v << "\n" << a->err() << "\n---\n" << b->err();
     EXPECT_EQ(set->interface, "mock_device");
@@ -255,7 +267,8 @@ TEST_F(ApiProcess, ReferenceApiSetupV02AndV03) {
     ASSERT_TRUE(wait_for([&] { return read_text(b_osk).size() == 44; }, 10s));
     EXPECT_EQ(crypto::base64_encode(set->psk), read_text(b_osk)) << v;
     // Removing the peer replaces its WireGuard PSK with a random one, once.
-    const std::string id = peer_id("b.pk", v == "V03" ? crypto::HashChoice::kShake256 : crypto::HashChoice::kBlake2b);
+    const std::string id =
+        peer_id("b.pk", v == "V03" ? crypto::HashChoice::kShake256 : crypto::HashChoice::kBlake2b);
     api::RemovePeerRequest rm;
     ASSERT_TRUE(crypto::base64_decode_into(id, rm.peer));
     EXPECT_EQ(status_of(c->call(rm)), api::status::kOk) << v;
@@ -277,8 +290,11 @@ TEST_F(ApiProcess, PeerAddedListedAndRemovedAtRunTime) {
   int pa = free_udp_port(), pb = free_udp_port();
   const std::string la = "127.0.0.1:" + std::to_string(pa), lb = "127.0.0.1:" + std::to_string(pb);
   const std::string sock = dir_ / "a.sock", a_osk = dir_ / "a.osk", b_osk = dir_ / "b.osk";
-  auto a = start("a", keypair("a") + "listen = [\"" + la + "\"]\nverbosity = \"Verbose\"\npeers = []\n\n[api]\nlisten_path = [\"" + sock + "\"]\n");
-  const std::string b_toml = keypair("b") + "listen = [\"" + lb + "\"]\nverbosity = \"Verbose\"\n\n[[peers]]\npublic_key = \"" +
+  auto a = start("a", keypair("a") + "listen = [\"" + la +
+                          "\"]\nverbosity = \"Verbose\"\npeers = []\n\n[api]\nlisten_path = [\"" +
+                          sock + "\"]\n");
+  const std::string b_toml = keypair("b") + "listen = [\"" + lb +
+                             "\"]\nverbosity = \"Verbose\"\n\n[[peers]]\npublic_key = \"" +
                              key("a.pk") + "\"\nendpoint = \"" + la + "\"\nkey_out = \"" + b_osk +
                              "\"\nprotocol_version = \"V03\"\n";
   auto b = start("b", b_toml);  // initiates to A, which does not know it until add-peer
@@ -299,8 +315,10 @@ TEST_F(ApiProcess, PeerAddedListedAndRemovedAtRunTime) {
         return count(a->out(), " exchanged\n") >= 1 && ka.size() == 44 && ka == read_text(b_osk);
       },
       30s))
-      << a->err() << "\n---\n" << b->err();
-  EXPECT_NE(a->out().find("output-key peer " + id + " key-file \"" + a_osk + "\" exchanged"), std::string::npos);
+      << a->err() << "\n---\n"
+      << b->err();
+  EXPECT_NE(a->out().find("output-key peer " + id + " key-file \"" + a_osk + "\" exchanged"),
+            std::string::npos);
   // Adding the same public key again is refused.
   auto again = client({"add-peer", "-s", sock, "--public-key", key("b.pk")});
   EXPECT_EQ(again.code, 1);
@@ -324,9 +342,9 @@ TEST_F(ApiProcess, PeerAddedListedAndRemovedAtRunTime) {
   EXPECT_EQ(p["psk"], false);
   EXPECT_EQ(p["handshakes_completed"].get<uint64_t>(), count(a->out(), " exchanged\n"));
   const double file_age =
-      std::chrono::duration<double>(now - std::chrono::system_clock::time_point(
-                                              std::chrono::seconds(st.st_mtim.tv_sec) +
-                                              std::chrono::nanoseconds(st.st_mtim.tv_nsec)))
+      std::chrono::duration<double>(
+          now - std::chrono::system_clock::time_point(std::chrono::seconds(st.st_mtim.tv_sec) +
+                                                      std::chrono::nanoseconds(st.st_mtim.tv_nsec)))
           .count();
   EXPECT_NEAR(p["seconds_since_key"].get<double>(), file_age, 1.0);
   EXPECT_GT(p["seconds_to_next_rekey"].get<double>(), 60.0);

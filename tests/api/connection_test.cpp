@@ -1,11 +1,11 @@
 // The sans-IO connection: framing, limits, one request at a time, fds per request.
+#include "rosenpass/api/connection.h"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstring>
-
-#include "rosenpass/api/connection.h"
 
 namespace rosenpass::api {
 namespace {
@@ -119,8 +119,8 @@ TEST(ApiConnection, LimitIsInclusiveOf4096) {
 }
 
 TEST(ApiConnection, UnknownTypeShortFrameAndZeroLengthClose) {
-  for (auto payload : {std::vector<uint8_t>(16, 0x42), std::vector<uint8_t>(10, 0),
-                       std::vector<uint8_t>{}}) {
+  for (auto payload :
+       {std::vector<uint8_t>(16, 0x42), std::vector<uint8_t>(10, 0), std::vector<uint8_t>{}}) {
     FakeHandler h;
     Connection c(h);
     feed(c, frame(payload));

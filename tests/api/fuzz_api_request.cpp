@@ -2,8 +2,8 @@
 // side reads (never more than input_capacity()), with every response drained at once. A
 // handler answers everything. Any crash, leak, hang or sanitizer report is a finding; so is a
 // connection that neither answers nor closes on a complete frame.
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <span>
 

@@ -1,9 +1,9 @@
 // The codec against application.md §5.3's bytes and docs/api.md's layouts.
+#include "rosenpass/api/messages.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
-
-#include "rosenpass/api/messages.h"
 
 namespace rosenpass::api {
 namespace {
@@ -28,14 +28,22 @@ std::vector<uint8_t> id_bytes(MessageType t) {
 
 // application.md §5.3, wire order.
 TEST(ApiMessageTypes, ReferenceTypeBytesAreTheSpecsTable) {
-  EXPECT_EQ(id_bytes(MessageType::kPingRequest), hex("23 97 3e cc c4 41 70 4d 0b 02 ea 31 45 d3 49 99"));
-  EXPECT_EQ(id_bytes(MessageType::kPingResponse), hex("4e c7 f6 f0 2b bc ba 64 48 f1 da 14 c7 cf 02 60"));
-  EXPECT_EQ(id_bytes(MessageType::kSupplyKeypairRequest), hex("ac 91 a5 a6 4f 4b 21 d0 ac 7f 9b 55 74 f7 35 29"));
-  EXPECT_EQ(id_bytes(MessageType::kSupplyKeypairResponse), hex("f2 dc 49 bd e2 61 5f 10 40 b7 3c 16 ec 61 ed b9"));
-  EXPECT_EQ(id_bytes(MessageType::kAddListenSocketRequest), hex("3f 21 43 4f 87 cc a0 8c 02 c4 61 e4 08 16 c7 da"));
-  EXPECT_EQ(id_bytes(MessageType::kAddListenSocketResponse), hex("45 d5 0f 0d 93 f0 61 05 98 f2 94 69 5d fd 5f 36"));
-  EXPECT_EQ(id_bytes(MessageType::kAddPskBrokerRequest), hex("d7 98 b8 dc bd 61 5c ab 8d f1 c6 3d e4 eb a2 d1"));
-  EXPECT_EQ(id_bytes(MessageType::kAddPskBrokerResponse), hex("bd 25 e4 18 ff b0 69 30 24 8b 21 7e 2f ae e3 53"));
+  EXPECT_EQ(id_bytes(MessageType::kPingRequest),
+            hex("23 97 3e cc c4 41 70 4d 0b 02 ea 31 45 d3 49 99"));
+  EXPECT_EQ(id_bytes(MessageType::kPingResponse),
+            hex("4e c7 f6 f0 2b bc ba 64 48 f1 da 14 c7 cf 02 60"));
+  EXPECT_EQ(id_bytes(MessageType::kSupplyKeypairRequest),
+            hex("ac 91 a5 a6 4f 4b 21 d0 ac 7f 9b 55 74 f7 35 29"));
+  EXPECT_EQ(id_bytes(MessageType::kSupplyKeypairResponse),
+            hex("f2 dc 49 bd e2 61 5f 10 40 b7 3c 16 ec 61 ed b9"));
+  EXPECT_EQ(id_bytes(MessageType::kAddListenSocketRequest),
+            hex("3f 21 43 4f 87 cc a0 8c 02 c4 61 e4 08 16 c7 da"));
+  EXPECT_EQ(id_bytes(MessageType::kAddListenSocketResponse),
+            hex("45 d5 0f 0d 93 f0 61 05 98 f2 94 69 5d fd 5f 36"));
+  EXPECT_EQ(id_bytes(MessageType::kAddPskBrokerRequest),
+            hex("d7 98 b8 dc bd 61 5c ab 8d f1 c6 3d e4 eb a2 d1"));
+  EXPECT_EQ(id_bytes(MessageType::kAddPskBrokerResponse),
+            hex("bd 25 e4 18 ff b0 69 30 24 8b 21 7e 2f ae e3 53"));
 }
 
 // Every constant, extensions included, is what the hash chain gives for its name.
@@ -55,7 +63,8 @@ TEST(ApiCodec, PingRequestAndResponseBytes) {
   std::memcpy(q.echo.data(), "Hello World", 11);
   auto framed = frame(encode_request(q));
   ASSERT_EQ(framed.size(), 8u + 272u);
-  EXPECT_EQ(std::vector<uint8_t>(framed.begin(), framed.begin() + 8), hex("10 01 00 00 00 00 00 00"));
+  EXPECT_EQ(std::vector<uint8_t>(framed.begin(), framed.begin() + 8),
+            hex("10 01 00 00 00 00 00 00"));
   EXPECT_EQ(std::vector<uint8_t>(framed.begin() + 8, framed.begin() + 24),
             id_bytes(MessageType::kPingRequest));
   EXPECT_EQ(std::memcmp(framed.data() + 24, "Hello World", 11), 0);
@@ -63,14 +72,16 @@ TEST(ApiCodec, PingRequestAndResponseBytes) {
 
   auto resp = encode_response(PingResponse{q.echo});
   ASSERT_EQ(resp.size(), 272u);
-  EXPECT_EQ(std::vector<uint8_t>(resp.begin(), resp.begin() + 16), id_bytes(MessageType::kPingResponse));
+  EXPECT_EQ(std::vector<uint8_t>(resp.begin(), resp.begin() + 16),
+            id_bytes(MessageType::kPingResponse));
   EXPECT_TRUE(std::equal(q.echo.begin(), q.echo.end(), resp.begin() + 16));
 }
 
 // The three fd-carrying requests are the bare 16-byte type; responses are type + u128 status.
 TEST(ApiCodec, StatusResponsesAreTypeThenU128LittleEndian) {
   EXPECT_EQ(encode_request(SupplyKeypairRequest{}), id_bytes(MessageType::kSupplyKeypairRequest));
-  EXPECT_EQ(encode_request(AddListenSocketRequest{}), id_bytes(MessageType::kAddListenSocketRequest));
+  EXPECT_EQ(encode_request(AddListenSocketRequest{}),
+            id_bytes(MessageType::kAddListenSocketRequest));
   EXPECT_EQ(encode_request(AddPskBrokerRequest{}), id_bytes(MessageType::kAddPskBrokerRequest));
   auto r = encode_response(StatusResponse{MessageType::kSupplyKeypairResponse, 3});
   auto want = id_bytes(MessageType::kSupplyKeypairResponse);
@@ -95,8 +106,10 @@ TEST(ApiCodec, BytesAfterTheMessageAreIgnoredAndShortFramesRejected) {
   EXPECT_EQ(std::get<PingRequest>(std::get<Request>(d)).echo, q.echo);
   b.pop_back();
   EXPECT_EQ(std::get<DecodeError>(decode_request(b)), DecodeError::kTooShort);
-  EXPECT_EQ(std::get<DecodeError>(decode_request(std::vector<uint8_t>(15, 0))), DecodeError::kTooShort);
-  EXPECT_EQ(std::get<DecodeError>(decode_request(std::vector<uint8_t>(16, 0xFF))), DecodeError::kUnknownType);
+  EXPECT_EQ(std::get<DecodeError>(decode_request(std::vector<uint8_t>(15, 0))),
+            DecodeError::kTooShort);
+  EXPECT_EQ(std::get<DecodeError>(decode_request(std::vector<uint8_t>(16, 0xFF))),
+            DecodeError::kUnknownType);
   EXPECT_EQ(std::get<DecodeError>(decode_request(id_bytes(MessageType::kPingResponse))),
             DecodeError::kWrongKind);
 }

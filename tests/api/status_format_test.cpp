@@ -1,9 +1,10 @@
 // `rosenpass status` text and JSON from a List Peers response.
+#include "rosenpass/api/status_format.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "rosenpass/api/status_format.h"
 #include "rosenpass/crypto/base64.h"
 
 namespace rosenpass::api {

@@ -57,7 +57,9 @@ class Connection {
   // The client closed its side; a partial frame is discarded.
   void on_eof();
 
-  std::span<const uint8_t> output() const { return {out_.data() + out_pos_, out_.size() - out_pos_}; }
+  std::span<const uint8_t> output() const {
+    return {out_.data() + out_pos_, out_.size() - out_pos_};
+  }
   void on_written(std::size_t n);
 
   // Done: closing and all output written. The socket side closes the socket.

@@ -13,10 +13,10 @@
 
 namespace rosenpass::api {
 
-inline constexpr std::size_t kTypeSize = 16;         // bytes of the type field
-inline constexpr std::size_t kLengthSize = 8;        // u64 little-endian frame length
-inline constexpr std::size_t kMaxRequestSize = 4096; // largest request payload accepted (§5.2)
-inline constexpr std::size_t kMaxFdsPerRequest = 2;  // fds kept per request; surplus closed
+inline constexpr std::size_t kTypeSize = 16;          // bytes of the type field
+inline constexpr std::size_t kLengthSize = 8;         // u64 little-endian frame length
+inline constexpr std::size_t kMaxRequestSize = 4096;  // largest request payload accepted (§5.2)
+inline constexpr std::size_t kMaxFdsPerRequest = 2;   // fds kept per request; surplus closed
 
 using TypeId = std::array<uint8_t, kTypeSize>;
 

@@ -70,10 +70,10 @@ struct AddPeerRequest {
 };
 
 struct UpdatePeerRequest {
-  PeerId peer{};                 // either of the peer's two ids (BLAKE2b or SHAKE256)
-  bool set_endpoint = false;     // replace the endpoint by `endpoint` (empty: forget it)
-  bool set_psk_from_fd1 = false; // new PSK from fd#1 (a PSK file)
-  bool clear_psk = false;        // PSK back to 32 zero bytes
+  PeerId peer{};                  // either of the peer's two ids (BLAKE2b or SHAKE256)
+  bool set_endpoint = false;      // replace the endpoint by `endpoint` (empty: forget it)
+  bool set_psk_from_fd1 = false;  // new PSK from fd#1 (a PSK file)
+  bool clear_psk = false;         // PSK back to 32 zero bytes
   std::string endpoint;
   friend bool operator==(const UpdatePeerRequest&, const UpdatePeerRequest&) = default;
 };
@@ -86,9 +86,9 @@ struct ListPeersRequest {
   uint32_t start = 0;  // index of the first peer to list
 };
 
-using Request = std::variant<PingRequest, SupplyKeypairRequest, AddListenSocketRequest,
-                             AddPskBrokerRequest, AddPeerRequest, UpdatePeerRequest,
-                             RemovePeerRequest, ListPeersRequest>;
+using Request =
+    std::variant<PingRequest, SupplyKeypairRequest, AddListenSocketRequest, AddPskBrokerRequest,
+                 AddPeerRequest, UpdatePeerRequest, RemovePeerRequest, ListPeersRequest>;
 
 // ---- responses ----------------------------------------------------------------------------
 
@@ -113,9 +113,9 @@ struct PeerStatus {
   bool has_key_out = false;
   bool has_wireguard = false;
   bool has_psk = false;
-  bool endpoint_confirmed = false;  // learned from an authenticated message (roaming)
-  uint64_t ms_since_key = UINT64_MAX;       // UINT64_MAX: no key exchanged yet
-  uint64_t ms_to_next_rekey = UINT64_MAX;   // UINT64_MAX: nothing scheduled
+  bool endpoint_confirmed = false;         // learned from an authenticated message (roaming)
+  uint64_t ms_since_key = UINT64_MAX;      // UINT64_MAX: no key exchanged yet
+  uint64_t ms_to_next_rekey = UINT64_MAX;  // UINT64_MAX: nothing scheduled
   uint64_t handshakes_completed = 0;
   std::vector<uint64_t> dropped;  // by reason, in drop_reason_name() order
   std::string endpoint;           // current or configured; empty: none known
@@ -124,9 +124,9 @@ struct PeerStatus {
 
 struct ListPeersResponse {
   uint64_t status = status::kOk;
-  bool has_keypair = true;  // false while the daemon waits for SupplyKeypair
-  uint32_t total = 0;       // peers in the daemon
-  uint32_t start = 0;       // index of peers[0]
+  bool has_keypair = true;        // false while the daemon waits for SupplyKeypair
+  uint32_t total = 0;             // peers in the daemon
+  uint32_t start = 0;             // index of peers[0]
   std::vector<uint64_t> dropped;  // daemon-wide, by reason
   std::vector<PeerStatus> peers;  // at most kMaxPeersPerListResponse
   friend bool operator==(const ListPeersResponse&, const ListPeersResponse&) = default;

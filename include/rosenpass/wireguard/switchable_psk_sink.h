@@ -20,7 +20,8 @@ class SwitchablePskSink final : public PskSink {
                             std::span<const uint8_t, 32> psk) override {
     return current_->install(target, psk);
   }
-  PskDeliveryResult install(const PreparedTarget& target, std::span<const uint8_t, 32> psk) override {
+  PskDeliveryResult install(const PreparedTarget& target,
+                            std::span<const uint8_t, 32> psk) override {
     return current_->install(target, psk);
   }
 

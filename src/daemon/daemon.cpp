@@ -105,6 +105,7 @@ class Shell final : public ApiShell {
   int epoll_fd_ = -1;
   bool fatal_ = false;
   bool verbose_ = false;
+  Timestamp armed_at_{-1};
   bool due_ = true;  // poll the runtime before the next wait
   std::unique_ptr<ApiRequestHandler> api_handler_;
   std::unique_ptr<ApiHost> api_host_;
@@ -367,6 +368,8 @@ void Shell::on_event(const RuntimeEvent& e) {
 }
 
 void Shell::arm_timer(Timestamp at) {
+  if (at == armed_at_) return;  // unchanged: spare the syscall
+  armed_at_ = at;
   // Absolute CLOCK_MONOTONIC time (steady_clock is CLOCK_MONOTONIC on Linux).
   const auto abs = std::chrono::duration_cast<std::chrono::nanoseconds>(
                        epoch_.time_since_epoch()) +
@@ -453,6 +456,7 @@ int Shell::loop() {
       if (tag == kTimerTag) {
         uint64_t expirations;
         [[maybe_unused]] auto r = ::read(timer_fd_, &expirations, sizeof expirations);
+        armed_at_ = Timestamp(-1);  // fired: the next wake-up must be armed again
         due_ = true;
         continue;
       }

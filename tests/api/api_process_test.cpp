@@ -236,6 +236,19 @@ TEST_F(ApiProcess, ReferenceApiSetupV02AndV03) {
     EXPECT_TRUE(closed_by_daemon(stream[0])) << v;
     ::close(stream[0]);
     EXPECT_TRUE(ping_ok(*c));
+    // Without a keypair: no runtime yet, peers cannot be added.
+    auto before = c->call(api::ListPeersRequest{});
+    ASSERT_TRUE(std::holds_alternative<api::Response>(before));
+    EXPECT_FALSE(std::get<api::ListPeersResponse>(std::get<api::Response>(before)).has_keypair);
+    {
+      int pkfd = ::open(key("b.pk").c_str(), O_RDONLY | O_CLOEXEC);
+      int fds[1] = {pkfd};
+      auto r = c->call(api::AddPeerRequest{}, fds);
+      ::close(pkfd);
+      ASSERT_TRUE(std::holds_alternative<api::Response>(r));
+      EXPECT_EQ(std::get<api::AddPeerResponse>(std::get<api::Response>(r)).status,
+                api::status::kNoKeypair);
+    }
     // (3) SupplyKeypair with A's key files opened read-only.
     int sk = ::open(key("a.sk").c_str(), O_RDONLY | O_CLOEXEC),
         pk = ::open(key("a.pk").c_str(), O_RDONLY | O_CLOEXEC);
@@ -246,6 +259,10 @@ TEST_F(ApiProcess, ReferenceApiSetupV02AndV03) {
               api::status::kKeypairAlreadySupplied);
     ::close(sk);
     ::close(pk);
+    auto after = c->call(api::ListPeersRequest{});
+    ASSERT_TRUE(std::holds_alternative<api::Response>(after));
+    EXPECT_TRUE(std::get<api::ListPeersResponse>(std::get<api::Response>(after)).has_keypair);
+    EXPECT_EQ(std::get<api::ListPeersResponse>(std::get<api::Response>(after)).total, 1u);
     // (4) AddPskBroker with one end of a socketpair; we are the broker.
     int broker[2];
     ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, broker), 0);

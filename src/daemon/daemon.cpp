@@ -34,6 +34,7 @@ using Clock = std::chrono::steady_clock;
 constexpr uint64_t kSignalTag = ~uint64_t{0};
 constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
 constexpr uint64_t kApiTag = ~uint64_t{0} - 2;  // the control API's epoll fd (api_host.h)
+constexpr uint64_t kWatchTag = uint64_t{1} << 32;  // + index into DaemonHooks::watches
 constexpr std::size_t kMaxQueuedPerSocket = 1024;  // peer datagrams waiting for EPOLLOUT
 // Adding a peer hashes its 512 KiB public key (its peer ids): with thousands of peers the
 // first ones start their handshakes while the rest are added between loop iterations.
@@ -123,10 +124,7 @@ Status Shell::start() {
   if (cfg_.keypair) {
     auto sk = load_secret_key(cfg_.keypair->secret_key);
     if (!sk) return sk.error();
-    if (sk->was_legacy_layout) {
-      log_warn("secret-key file " + debug_quote(cfg_.keypair->secret_key) +
-               " has the 13568-byte layout of rosenpass v0.2.x; converted on load");
-    }
+    // A v0.2.x secret-key layout was already reported by validation (one warning, one wording).
     auto pk = load_public_key(cfg_.keypair->public_key);
     if (!pk) return pk.error();
     keys.emplace(*pk, std::move(sk->key));
@@ -167,6 +165,10 @@ Status Shell::start() {
   for (std::size_t i = 0; i < sockets_.size(); ++i) {
     ev.data.u64 = i;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, sockets_[i].fd(), &ev);
+  }
+  for (std::size_t i = 0; i < hooks_.watches.size(); ++i) {
+    ev.data.u64 = kWatchTag + i;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, hooks_.watches[i].fd, &ev);
   }
   if (!keys) {
     log_info("no keypair configured; waiting for one through the control API");
@@ -463,6 +465,10 @@ int Shell::loop() {
       if (tag == kApiTag) {
         api_host_->on_ready();
         due_ = true;  // a request may have added a peer or changed one
+        continue;
+      }
+      if (tag >= kWatchTag) {
+        hooks_.watches[tag - kWatchTag].on_ready();
         continue;
       }
       const auto si = static_cast<std::size_t>(tag);

@@ -3,6 +3,7 @@
 // WireGuard itself, kernel or userspace) and BrokerPskSink (asks a broker process, §4.7).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -37,6 +38,7 @@ struct PreparedTarget {
   WireGuardPeerTarget target;
   PeerConfig peer;                        // public key + parsed extra_params, no PSK
   std::optional<std::string> parse_error;  // extra_params were malformed: every install says so
+  bool names_more_peers = false;  // extra_params configure further peers: parsed at each install
 };
 PreparedTarget prepare_target(WireGuardPeerTarget target);
 
@@ -52,6 +54,12 @@ class PskSink {
                                     std::span<const uint8_t, 32> psk) {
     return install(target.target, psk);
   }
+
+  // Event-loop hooks for sinks with a life of their own (a spawned PSK broker). The shell
+  // registers watch_fd() once, for readability (EPOLLIN), if it is not -1; the fd stays the
+  // same for the sink's lifetime. Whenever it is readable the shell calls on_ready(now).
+  virtual int watch_fd() const { return -1; }
+  virtual void on_ready(std::chrono::steady_clock::time_point /*now*/) {}
 };
 
 // Replaces the target's PSK with 32 fresh random bytes (what happens when a key goes stale).

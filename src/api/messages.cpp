@@ -90,7 +90,9 @@ std::optional<ProfileCode> profile_code(uint64_t v) {
   return ProfileCode(v);
 }
 
-constexpr std::array<std::string_view, 10> kDropReasonNames = {"bad length",
+// protocol::DropReason order; "lost race" arrives with the protocol-defence branch (a daemon
+// without it sends 10 counters, the wire says how many).
+constexpr std::array<std::string_view, 11> kDropReasonNames = {"bad length",
                                                                "unknown message type",
                                                                "bad mac",
                                                                "no such session",
@@ -99,7 +101,8 @@ constexpr std::array<std::string_view, 10> kDropReasonNames = {"bad length",
                                                                "wrong protocol version",
                                                                "replayed message",
                                                                "under load, cookie required",
-                                                               "unexpected message"};
+                                                               "unexpected message",
+                                                               "lost race"};
 
 uint8_t counter_count(const std::vector<uint64_t>& c) {
   return uint8_t(std::min<std::size_t>(c.size(), 255));

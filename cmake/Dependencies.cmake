@@ -16,6 +16,10 @@ if(NOT tomlplusplus_FOUND)
   add_library(tomlplusplus::tomlplusplus ALIAS PkgConfig::TOMLPP)
 endif()
 
+# nlohmann-json (header-only): `rosenpass status --json` writes JSON that is correctly escaped
+# for any peer id or endpoint text, without hand-written escaping.
+find_package(nlohmann_json REQUIRED)
+
 # libmnl: netlink messages for kernel WireGuard, without depending on the `wg` program.
 pkg_check_modules(MNL REQUIRED IMPORTED_TARGET libmnl)
 

@@ -170,9 +170,6 @@ int start_daemon(Config cfg, const GlobalOptions& g, const Services& s) {
         "Server keypair missing. Specify a server keypair or some API connections to configure "
         "the keypair with. Without a keypair, rosenpass can not operate."));
   }
-  if (!cfg.api.empty()) {
-    return fail(make_error("the control API (`[api]`, --api-*) is not supported by this build"));
-  }
   if (!s.run_daemon) return fail(make_error("the daemon is not available in this build"));
   return s.run_daemon(std::move(cfg), g);
 }
@@ -252,6 +249,8 @@ int run_rosenpass(std::span<const std::string> args, const Services& services) {
           return validate(cmd);
         } else if constexpr (std::is_same_v<T, KeygenCommand>) {
           return keygen(cmd, services);
+        } else if constexpr (std::is_same_v<T, ApiClientCommand>) {
+          return run_api_client_command(cmd);
         } else {
           return man_page();
         }

@@ -1,5 +1,7 @@
 #include "rosenpass/daemon/cli.h"
 
+#include "cli_options.h"
+
 #include <charconv>
 #include <functional>
 #include <string_view>
@@ -24,6 +26,10 @@ Commands:
   gen-config       Generate a demo config file for Rosenpass
   gen-keys         Generate a keypair to use in the exchange command later
   validate         Validate a configuration
+  status           Show a running daemon's peers (control API)
+  add-peer         Add a peer to a running daemon (control API)
+  update-peer      Change a running daemon's peer: endpoint, pre-shared key (control API)
+  remove-peer      Remove a peer from a running daemon (control API)
   help             Print this message or the help of the given subcommand(s)
 
 Options:
@@ -115,20 +121,15 @@ Options:
   -h, --help  Print help
 )";
 
+}  // namespace
+
+namespace cli_detail {
+
 CliExit usage_error(const std::string& message, std::string_view usage) {
   return {2, "",
           "error: " + message + "\n\nUsage: " + std::string(usage) +
               "\n\nFor more information, try '--help'.\n"};
 }
-
-// One option of a (sub)command.
-struct OptionSpec {
-  char short_name;  // 0 if none
-  std::string_view long_name;
-  bool takes_value;
-  std::function<std::optional<std::string>(const std::string&)> apply;  // error text or none
-  std::string_view display;  // for messages, e.g. "--log-level <LOG_LEVEL>"
-};
 
 // Parses the words of one command level. Positional words go to `positional`. Parsing stops
 // at the first positional if `stop_at_positional` (the top level stops at the subcommand).
@@ -198,6 +199,12 @@ std::variant<std::size_t, CliExit> parse_options(std::span<const std::string> ar
   }
   return args.size();
 }
+
+}  // namespace cli_detail
+
+namespace {
+
+using namespace cli_detail;
 
 std::optional<int> parse_fd(const std::string& s) {
   int v = -1;
@@ -351,6 +358,7 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
     if (w == "gen-config") return sub_help(kGenConfigHelp);
     if (w == "gen-keys") return sub_help(kGenKeysHelp);
     if (w == "validate") return sub_help(kValidateHelp);
+    if (auto text = api_client_help(w)) return CliExit{0, *text, ""};
     if (w == "help") return CliExit{0, kTopHelp, ""};
     return usage_error("unrecognized subcommand '" + w + "'", "rosenpass help [COMMAND]...");
   }
@@ -453,6 +461,11 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
   }
   if (sub == "man") {
     inv.command = ManCommand{};
+    return inv;
+  }
+  if (auto api = parse_api_client_command(sub, rest)) {  // status, add-peer, ... (api_cli.cpp)
+    if (auto* e = std::get_if<CliExit>(&*api)) return *e;
+    inv.command = std::move(std::get<ApiClientCommand>(*api));
     return inv;
   }
   return usage_error("unrecognized subcommand '" + sub + "'", kTopUsage);

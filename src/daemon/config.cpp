@@ -163,6 +163,10 @@ Result<ApiConfig> parse_api(const toml::node& n) {
       auto a = get_int_array(key, v);
       if (!a) return a.error();
       (key == "listen_fd" ? api.listen_fd : api.stream_fd) = std::move(*a);
+    } else if (key == "listen_group") {
+      auto g = v.value<std::string>();
+      if (!g) return type_error(key, v, "a string");
+      api.listen_group = std::move(*g);
     } else {
       return unknown_field(key, v, kApiKeys);
     }
@@ -353,6 +357,7 @@ std::string serialize_config(const Config& c) {
       out += (i ? ", " : "") + std::to_string(c.api.stream_fd[i]);
     }
     out += "]\n";
+    if (c.api.listen_group) out += "listen_group = " + toml_quote(*c.api.listen_group) + "\n";
   }
   if (c.peers.empty()) out += "peers = []\n";
   for (const auto& p : c.peers) {

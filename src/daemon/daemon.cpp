@@ -16,6 +16,8 @@
 #include <cstring>
 #include <deque>
 
+#include "rosenpass/daemon/api_handler.h"
+#include "rosenpass/daemon/api_host.h"
 #include "rosenpass/daemon/debug_quote.h"
 #include "rosenpass/daemon/key_files.h"
 #include "rosenpass/daemon/logging.h"
@@ -31,6 +33,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr uint64_t kSignalTag = ~uint64_t{0};
 constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
+constexpr uint64_t kApiTag = ~uint64_t{0} - 2;  // the control API's epoll fd (api_host.h)
 constexpr uint64_t kWatchTag = uint64_t{1} << 32;  // + index into DaemonHooks::watches
 constexpr std::size_t kMaxQueuedPerSocket = 1024;  // peer datagrams waiting for EPOLLOUT
 // Adding a peer hashes its 512 KiB public key (its peer ids): with thousands of peers the
@@ -44,7 +47,7 @@ struct SocketQueue {
   bool want_out = false;
 };
 
-class Shell {
+class Shell final : public ApiShell {
  public:
   Shell(Config cfg, const DaemonHooks& hooks) : cfg_(std::move(cfg)), hooks_(hooks) {}
   ~Shell() {
@@ -63,11 +66,24 @@ class Shell {
 
  private:
   Status start();
+  Status create_runtime(protocol::PublicKeyRef pk, protocol::mceliece::SecretKey sk);
   Status setup_signals();
   Status add_peers();
   Status add_deferred_peers(std::size_t count);
   int loop();
-  Timestamp now() const { return std::chrono::duration_cast<Timestamp>(Clock::now() - epoch_); }
+  // ApiShell: what the control API asks of the event loop.
+  Timestamp now() const override {
+    return std::chrono::duration_cast<Timestamp>(Clock::now() - epoch_);
+  }
+  Runtime* runtime() override { return runtime_.get(); }
+  Status start_with_keypair(protocol::PublicKeyRef pk, protocol::mceliece::SecretKey sk) override;
+  Status add_udp_socket(base::UniqueFd socket) override;
+  Status use_psk_broker(base::UniqueFd broker) override;
+  const SinkFactories& sink_factories() const override { return hooks_.sinks; }
+  void process(Output output) override {
+    apply(std::move(output));
+    due_ = true;
+  }
   void apply(Output out);  // sends datagrams, handles events, arms the timer
   void send(Datagram d);
   void send_reply(Datagram& d);
@@ -91,6 +107,9 @@ class Shell {
   bool fatal_ = false;
   bool verbose_ = false;
   Timestamp armed_at_{-1};
+  bool due_ = true;  // poll the runtime before the next wait
+  std::unique_ptr<ApiRequestHandler> api_handler_;
+  std::unique_ptr<ApiHost> api_host_;
   uint64_t replies_dropped_ = 0;
   std::deque<PeerSpec> deferred_;  // loaded and checked, added by the loop
   std::size_t next_deferred_ = 0;
@@ -99,34 +118,37 @@ class Shell {
 };
 
 Status Shell::start() {
-  // 1. Own keys.
-  if (!cfg_.keypair) return make_error("Server keypair missing.");
-  auto sk = load_secret_key(cfg_.keypair->secret_key);
-  if (!sk) return sk.error();
-  // A v0.2.x secret-key layout was already reported by validation (one warning, one wording).
-  auto pk = load_public_key(cfg_.keypair->public_key);
-  if (!pk) return pk.error();
+  // 1. Own keys; without them (control API configured) the daemon idles until
+  // SupplyKeypair: it ignores UDP and sends nothing (§5.4).
+  std::optional<std::pair<protocol::PublicKeyRef, protocol::mceliece::SecretKey>> keys;
+  if (cfg_.keypair) {
+    auto sk = load_secret_key(cfg_.keypair->secret_key);
+    if (!sk) return sk.error();
+    // A v0.2.x secret-key layout was already reported by validation (one warning, one wording).
+    auto pk = load_public_key(cfg_.keypair->public_key);
+    if (!pk) return pk.error();
+    keys.emplace(*pk, std::move(sk->key));
+  } else if (cfg_.api.empty()) {
+    return make_error("Server keypair missing.");
+  }
   // 2. Signals.
   if (auto st = setup_signals(); !st) return st;
-  // 3. Sockets.
+  // 3. Sockets, UDP and the control API's (before privileges go: /run may need them).
   auto socks = bind_listen_sockets(cfg_.listen);
   if (!socks) return socks.error();
   sockets_ = std::move(*socks);
   queues_.resize(sockets_.size());
   for (const auto& s : sockets_) log_debug("listening on " + s.local_address().to_string());
+  if (!cfg_.api.empty()) {
+    api_handler_ = std::make_unique<ApiRequestHandler>(*this);
+    auto host = ApiHost::create(cfg_.api, *api_handler_);
+    if (!host) return host.error();
+    api_host_ = std::move(*host);
+  }
   if (hooks_.drop_privileges) {
     if (auto err = hooks_.drop_privileges()) return make_error(*err);
   }
   verbose_ = cfg_.verbosity == Verbosity::kVerbose;
-  RuntimeConfig rc{*pk, std::move(sk->key), {}};
-  for (const auto& s : sockets_) rc.options.listeners.push_back({s.family(), s.v6_only()});
-  rc.options.report_drops = verbose_ && log_enabled(LogLevel::kInfo);
-  auto rt = Runtime::create(std::move(rc));
-  if (!rt) return rt.error();
-  runtime_ = std::move(*rt);
-  // 5./6. Peers with their sinks: all loaded and checked now, the first added now.
-  t_peers_ = Clock::now();
-  if (auto st = add_peers(); !st) return st;
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (epoll_fd_ < 0 || timer_fd_ < 0) return make_error("epoll_create1/timerfd_create failed");
@@ -136,6 +158,10 @@ Status Shell::start() {
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, signal_fd_, &ev);
   ev.data.u64 = kTimerTag;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &ev);
+  if (api_host_) {
+    ev.data.u64 = kApiTag;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, api_host_->epoll_fd(), &ev);
+  }
   for (std::size_t i = 0; i < sockets_.size(); ++i) {
     ev.data.u64 = i;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, sockets_[i].fd(), &ev);
@@ -144,7 +170,55 @@ Status Shell::start() {
     ev.data.u64 = kWatchTag + i;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, hooks_.watches[i].fd, &ev);
   }
+  if (!keys) {
+    log_info("no keypair configured; waiting for one through the control API");
+    return ok_status();
+  }
+  return create_runtime(std::move(keys->first), std::move(keys->second));
+}
+
+Status Shell::create_runtime(protocol::PublicKeyRef pk, protocol::mceliece::SecretKey sk) {
+  RuntimeConfig rc{std::move(pk), std::move(sk), {}};
+  for (const auto& s : sockets_) rc.options.listeners.push_back({s.family(), s.v6_only()});
+  rc.options.report_drops = verbose_ && log_enabled(LogLevel::kInfo);
+  auto rt = Runtime::create(std::move(rc));
+  if (!rt) return rt.error();
+  runtime_ = std::move(*rt);
+  // 5./6. Peers with their sinks: all loaded and checked now, the first added now.
+  t_peers_ = Clock::now();
+  if (auto st = add_peers(); !st) {
+    runtime_.reset();
+    return st;
+  }
+  due_ = true;
   return ok_status();
+}
+
+Status Shell::start_with_keypair(protocol::PublicKeyRef pk, protocol::mceliece::SecretKey sk) {
+  if (runtime_) return make_error("a keypair is already in use");
+  return create_runtime(std::move(pk), std::move(sk));
+}
+
+Status Shell::add_udp_socket(base::UniqueFd socket) {
+  auto s = UdpSocket::adopt(socket.release());
+  if (!s) return s.error();
+  const std::size_t si = sockets_.size();
+  log_debug("listening on " + s->local_address().to_string() + " (socket from the control API)");
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = si;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, s->fd(), &ev) != 0) {
+    return make_error(std::string("could not watch the socket: ") + std::strerror(errno));
+  }
+  if (runtime_) runtime_->add_listener({s->family(), s->v6_only()});
+  sockets_.push_back(std::move(*s));
+  queues_.emplace_back();
+  return ok_status();
+}
+
+Status Shell::use_psk_broker(base::UniqueFd broker) {
+  if (!hooks_.use_psk_broker) return make_error("this build cannot deliver WireGuard PSKs");
+  return hooks_.use_psk_broker(broker.release());
 }
 
 Status Shell::setup_signals() {
@@ -320,11 +394,13 @@ void Shell::receive_from(std::size_t si) {
     SocketAddress from;
     auto n = sockets_[si].receive(buf, from);
     if (!n) return;
+    if (!runtime_) continue;  // no keypair yet: incoming datagrams are ignored (§5.4)
     apply(runtime_->handle(si, from, std::span(buf.data(), *n), now()));
   }
 }
 
 void Shell::log_drop_counts() const {
+  if (!runtime_) return;
   std::string text;
   for (std::size_t k = 0; k < kDropReasonCount; ++k) {
     const auto reason = static_cast<proto::DropReason>(k);
@@ -342,15 +418,14 @@ void Shell::log_drop_counts() const {
 
 int Shell::loop() {
   std::array<epoll_event, 16> events;
-  bool due = true;  // poll the runtime before the first wait
   while (!fatal_) {
-    if (due) {
+    if (due_ && runtime_) {
       Output o = runtime_->poll(now());
       const Timestamp wake = o.next_wakeup;
       apply(std::move(o));
       if (fatal_) break;
       arm_timer(wake);
-      due = false;
+      due_ = false;
     }
     if (uint64_t n = datagram_log_.take_suppressed()) {
       log_info(std::to_string(n) + " similar per-datagram messages suppressed");
@@ -366,7 +441,7 @@ int Shell::loop() {
         log_error(st.error().chain());
         return 1;
       }
-      due = true;  // the new peers initiate
+      due_ = true;  // the new peers initiate
     }
     for (int i = 0; i < n && !fatal_; ++i) {
       const uint64_t tag = events[i].data.u64;
@@ -384,7 +459,12 @@ int Shell::loop() {
         uint64_t expirations;
         [[maybe_unused]] auto r = ::read(timer_fd_, &expirations, sizeof expirations);
         armed_at_ = Timestamp(-1);  // fired: the next wake-up must be armed again
-        due = true;
+        due_ = true;
+        continue;
+      }
+      if (tag == kApiTag) {
+        api_host_->on_ready();
+        due_ = true;  // a request may have added a peer or changed one
         continue;
       }
       if (tag >= kWatchTag) {
@@ -395,7 +475,7 @@ int Shell::loop() {
       if (events[i].events & EPOLLOUT) flush(si);
       if (events[i].events & EPOLLIN) {
         receive_from(si);
-        due = true;  // handshake progress moves timers
+        due_ = true;  // handshake progress moves timers
       }
     }
   }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "rosenpass/daemon/api_cli.h"
 #include "rosenpass/daemon/key_files.h"
 
 namespace rosenpass::daemon {
@@ -27,7 +28,10 @@ const char* kSubcommandList =
     ".TP\n\\fBrosenpass\\-gen\\-config\\fR(1)\nGenerate a demo config file for Rosenpass\n"
     ".TP\n\\fBrosenpass\\-gen\\-keys\\fR(1)\nGenerate a keypair to use in the exchange command "
     "later\n"
-    ".TP\n\\fBrosenpass\\-validate\\fR(1)\nValidate a configuration\n";
+    ".TP\n\\fBrosenpass\\-validate\\fR(1)\nValidate a configuration\n"
+    ".TP\n\\fBrosenpass\\-status\\fR(1), \\fBrosenpass\\-add\\-peer\\fR(1), "
+    "\\fBrosenpass\\-update\\-peer\\fR(1), \\fBrosenpass\\-remove\\-peer\\fR(1)\nShow, add, "
+    "change and remove a running daemon's peers (control API)\n";
 
 std::vector<Page> pages() {
   std::vector<Page> out;
@@ -110,6 +114,7 @@ std::vector<Page> pages() {
            ".SH DESCRIPTION\nCheck configuration files, their keys and endpoints, and print the "
            "results on standard error.\n"
            ".SH OPTIONS\n.TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nPrint help.\n"});
+  for (auto& [file, text] : api_client_man_pages()) out.push_back({file, text});  // api_cli.cpp
   return out;
 }
 

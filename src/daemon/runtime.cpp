@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "rosenpass/crypto/base64.h"
+#include "rosenpass/crypto/random.h"
 #include "runtime_impl.h"
 
 namespace rosenpass::daemon {
@@ -95,6 +96,7 @@ Result<PeerRef> Runtime::Impl::add_peer(PeerSpec spec, Timestamp) {
   if (!spec.public_key) return make_error(spec.name + ": no public key");
   proto::PeerConfig pc;
   pc.public_key = spec.public_key;
+  const bool has_psk = spec.psk.has_value();
   pc.psk = std::move(spec.psk);
   pc.profile = spec.profile;
   pc.osk = std::move(spec.osk);
@@ -119,6 +121,8 @@ Result<PeerRef> Runtime::Impl::add_peer(PeerSpec spec, Timestamp) {
   p.configured = std::move(spec.endpoints);
   p.discovery = p.configured;
   p.sinks = std::move(spec.sinks);
+  p.configured_profile = spec.profile;
+  p.has_psk = has_psk;
   if (h->index >= slot_of_handle_.size()) slot_of_handle_.resize(h->index + 1, kNoSlot);
   slot_of_handle_[h->index] = slot;
   return PeerRef{slot, generation};
@@ -127,7 +131,12 @@ Result<PeerRef> Runtime::Impl::add_peer(PeerSpec spec, Timestamp) {
 Status Runtime::Impl::update_peer(PeerRef ref, PeerUpdate update) {
   RuntimePeer* p = find(ref);
   if (!p) return make_error("no such peer");
-  if (update.psk) server_->set_psk(p->handle, std::move(*update.psk));
+  if (update.psk) {
+    // An all-zero PSK is what a peer without one uses (control API: --no-preshared-key).
+    const auto b = update.psk->reveal();
+    p->has_psk = std::any_of(b.begin(), b.end(), [](uint8_t x) { return x != 0; });
+    server_->set_psk(p->handle, std::move(*update.psk));
+  }
   if (update.endpoints) {
     forget_current(*p);
     p->configured = std::move(*update.endpoints);
@@ -174,7 +183,21 @@ PeerStatus Runtime::Impl::status_of(uint32_t slot) const {
   s.next_rekey = server_->next_initiation(p.handle);
   s.handshakes_completed = p.handshakes;
   s.drops = p.drops;
+  s.configured_profile = p.configured_profile;
+  s.has_psk = p.has_psk;
+  s.configured_endpoints = p.configured;
   return s;
+}
+
+Output Runtime::Impl::retire_keys(PeerRef ref, Timestamp now) {
+  Output out;
+  out.next_wakeup = now;
+  RuntimePeer* p = find(ref);
+  if (!p) return out;
+  proto::KeyEvent ev{p->handle, proto::KeyEvent::Kind::kStale, {}};
+  (options_.rng ? *options_.rng : crypto::system_random()).fill(ev.key.reveal_mut());
+  on_key_event(ev, now, out);
+  return out;
 }
 
 // ---- endpoints ----
@@ -381,6 +404,12 @@ Status Runtime::update_peer(PeerRef peer, PeerUpdate update, Timestamp) {
 }
 Status Runtime::remove_peer(PeerRef peer) {
   return impl_->remove_peer(peer);
+}
+Output Runtime::retire_keys(PeerRef peer, Timestamp now) {
+  return impl_->retire_keys(peer, now);
+}
+std::size_t Runtime::add_listener(Listener listener) {
+  return impl_->add_listener(listener);
 }
 
 std::optional<PeerStatus> Runtime::status(PeerRef peer, Timestamp) const {

@@ -29,6 +29,8 @@ struct RuntimePeer {
   std::optional<Timestamp> last_exchanged;
   uint64_t handshakes = 0;
   std::array<uint64_t, kDropReasonCount> drops{};
+  protocol::WireProfile configured_profile = protocol::WireProfile::kAuto;  // for status
+  bool has_psk = false;                                                     // for status
 };
 
 // Raw bytes of an address (family, port, address, scope): the key of the endpoint index.
@@ -43,6 +45,11 @@ class Runtime::Impl {
   Result<PeerRef> add_peer(PeerSpec spec, Timestamp now);
   Status update_peer(PeerRef ref, PeerUpdate update);
   Status remove_peer(PeerRef ref);
+  Output retire_keys(PeerRef ref, Timestamp now);
+  std::size_t add_listener(Listener l) {
+    options_.listeners.push_back(l);
+    return options_.listeners.size() - 1;
+  }
   PeerStatus status_of(uint32_t slot) const;
   RuntimePeer* find(PeerRef ref);
   const RuntimePeer* find(PeerRef ref) const;

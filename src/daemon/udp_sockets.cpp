@@ -67,6 +67,25 @@ Result<UdpSocket> UdpSocket::bind(const SocketAddress& addr) {
   return s;
 }
 
+Result<UdpSocket> UdpSocket::adopt(int fd) {
+  UdpSocket s;
+  s.fd_ = fd;  // closed by `s` on every error path
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return make_error(os_error(errno));
+  s.family_ = ss.ss_family;
+  if (s.family_ != AF_INET && s.family_ != AF_INET6) return make_error("not an IP socket");
+  int fl = ::fcntl(fd, F_GETFL);
+  if (fl < 0 || ::fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return make_error(os_error(errno));
+  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  if (s.family_ == AF_INET6) {
+    int v = 0;
+    socklen_t vl = sizeof v;
+    s.v6_only_ = ::getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, &vl) != 0 || v != 0;
+  }
+  return s;
+}
+
 SocketAddress UdpSocket::local_address() const {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;

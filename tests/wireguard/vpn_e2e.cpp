@@ -138,12 +138,15 @@ class VpnTest : public ::testing::Test {
     return all;
   }
 
-  // Writes the rosenpass config for `h` talking to `other`; B initiates towards A.
-  void write_config(Host& h, Host& other, bool initiator) {
+  // Writes the rosenpass config for `h` talking to `other`; B initiates towards A. With
+  // `api_socket`, the daemon also serves the control API there.
+  void write_config(Host& h, Host& other, bool initiator, const std::string& api_socket = "") {
     h.config = (work_ / (h.dev + ".toml")).string();
     std::ofstream f(h.config);
     f << "public_key = \"" << h.rp_pk << "\"\nsecret_key = \"" << h.rp_sk << "\"\n"
-      << "listen = [\"" << h.veth_ip << ":9999\"]\nverbosity = \"Verbose\"\n\n[[peers]]\n"
+      << "listen = [\"" << h.veth_ip << ":9999\"]\nverbosity = \"Verbose\"\n"
+      << (api_socket.empty() ? "" : "[api]\nlisten_path = [\"" + api_socket + "\"]\n")
+      << "\n[[peers]]\n"
       << "public_key = \"" << other.rp_pk << "\"\n"
       << (initiator ? "endpoint = \"" + other.veth_ip + ":9999\"\n" : "") << "device = \"" << h.dev
       << "\"\npeer = \"" << wg_key_to_base64(other.wg_public) << "\"\n";
@@ -259,6 +262,49 @@ TEST_F(VpnTest, SpawnedBroker) {
 }
 TEST_F(VpnTest, SocketHandlerBrokerOverSocat) {
   run_variant(Delivery::kSocatBroker);
+}
+
+}  // namespace
+}  // namespace rosenpass::wireguard
+
+namespace rosenpass::wireguard {
+namespace {
+
+// Control API: a peer removed with `rosenpass remove-peer` no longer has the exchanged key as
+// its WireGuard PSK (a random one replaces it, once): WireGuard's next handshake fails.
+TEST_F(VpnTest, PeerRemovedThroughTheApiLosesItsPsk) {
+  const std::string sock = (work_ / "a.api.sock").string();
+  std::string initial_a = psk(a_), initial_b = psk(b_);
+  write_config(a_, b_, false, sock);
+  write_config(b_, a_, true);
+  start_rosenpass(a_, Delivery::kNative);
+  start_rosenpass(b_, Delivery::kNative);
+  ASSERT_TRUE(test::wait_until(
+      [&] {
+        std::string x = psk(a_), y = psk(b_);
+        return x == y && x != initial_a && y != initial_b;
+      },
+      std::chrono::seconds(60)))
+      << logs();
+  const std::string shared = psk(a_);
+  // The peer id as `rosenpass status` shows it (unix sockets need no namespace).
+  std::string status;
+  ASSERT_EQ(test::run_shell(kRosenpass + " status -s " + sock, &status), 0) << status;
+  auto at = status.find("\npeer: ");
+  ASSERT_NE(at, std::string::npos) << status;
+  const std::string id = status.substr(at + 7, 44);
+  ASSERT_EQ(test::run_shell(kRosenpass + " remove-peer -s " + sock + " " + id), 0) << logs();
+  ASSERT_TRUE(test::wait_until([&] { return psk(a_) != shared; }, std::chrono::seconds(10)))
+      << logs();
+  const std::string retired = psk(a_);
+  EXPECT_EQ(retired.size(), 44u);
+  EXPECT_NE(retired, psk(b_));
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  EXPECT_EQ(psk(a_), retired);  // never touched again
+  std::string after;
+  test::run_shell(kRosenpass + " status -s " + sock, &after);
+  EXPECT_NE(after.find("rosenpass: 0 peers"), std::string::npos) << after;
+  EXPECT_TRUE(a_.rosenpass.running()) << logs();
 }
 
 }  // namespace

@@ -12,7 +12,9 @@
 #endif
 #ifdef RP_HAVE_WIREGUARD
 #include "rosenpass/wireguard/capabilities.h"
+#include "rosenpass/wireguard/broker_psk_sink.h"
 #include "rosenpass/wireguard/key_sinks.h"
+#include "rosenpass/wireguard/switchable_psk_sink.h"
 #endif
 #include "rosenpass/kem/mceliece460896.h"
 
@@ -29,10 +31,12 @@ int main(int argc, char** argv) {
 #ifdef RP_HAVE_WIREGUARD
     const wireguard::PskSinkChoice choice{options.psk_broker_path, options.psk_broker_fd,
                                           options.psk_broker_spawn};
-    bool wants_wireguard = choice.uses_broker();
+    // With the control API, peers with WireGuard targets may arrive later (add-peer).
+    bool wants_wireguard = choice.uses_broker() || !cfg.api.empty();
     for (const auto& p : cfg.peers) wants_wireguard = wants_wireguard || p.wireguard.has_value();
     if (wants_wireguard) {
-      auto sink = wireguard::open_psk_sink(choice, [](const std::string& m) { daemon::log_warn(m); });
+      auto warn = [](const std::string& m) { daemon::log_warn(m); };
+      auto sink = wireguard::open_psk_sink(choice, warn);
       if (!sink) {
         daemon::log_error(sink.error().chain());
         return 1;
@@ -41,9 +45,16 @@ int main(int argc, char** argv) {
         hooks.watches.push_back(
             {fd, [psk = *sink] { psk->on_ready(std::chrono::steady_clock::now()); }});
       }
-      hooks.sinks.wireguard = [psk = std::move(*sink)](const daemon::WireGuardTarget& t,
-                                                       std::size_t index) {
+      // AddPskBroker (control API) switches every WireGuard peer to a new broker.
+      auto psk = std::make_shared<wireguard::SwitchablePskSink>(std::move(*sink));
+      hooks.sinks.wireguard = [psk](const daemon::WireGuardTarget& t, std::size_t index) {
         return wireguard::make_wireguard_key_sink(psk, t.device, t.peer, t.extra_params, index);
+      };
+      hooks.use_psk_broker = [psk, warn](int fd) -> daemon::Status {
+        auto broker = wireguard::BrokerPskSink::from_fd(fd);
+        broker->on_error(warn);
+        psk->replace(std::move(broker));
+        return daemon::ok_status();
       };
     }
     // Only whoever talks to WireGuard keeps CAP_NET_ADMIN: we do when installing PSKs

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "rosenpass/daemon/api_cli.h"
 #include "rosenpass/daemon/logging.h"
 
 namespace rosenpass::daemon {
@@ -51,7 +52,8 @@ struct ManCommand {};  // hidden, from v0.2.3
 struct NoCommand {};   // only global options: nothing to do
 
 using Command = std::variant<NoCommand, ExchangeConfigCommand, ExchangeCommand, GenConfigCommand,
-                             GenKeysCommand, ValidateCommand, KeygenCommand, ManCommand>;
+                             GenKeysCommand, ValidateCommand, KeygenCommand, ManCommand,
+                             ApiClientCommand>;
 
 struct Invocation {
   GlobalOptions global;

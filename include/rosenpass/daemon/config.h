@@ -50,6 +50,8 @@ struct ApiConfig {
   std::vector<std::string> listen_path;
   std::vector<int> listen_fd;
   std::vector<int> stream_fd;
+  // Extension: the group that may connect to `listen_path` sockets (mode 0660 instead of 0600).
+  std::optional<std::string> listen_group;
   bool empty() const { return listen_path.empty() && listen_fd.empty() && stream_fd.empty(); }
 };
 

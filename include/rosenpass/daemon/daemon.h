@@ -26,6 +26,9 @@ struct DaemonHooks {
   // Called once the sockets are bound (a port below 1024 needs its capability until then),
   // to drop privileges; an error message stops start-up.
   std::function<std::optional<std::string>()> drop_privileges;
+  // Control API AddPskBroker: deliver WireGuard PSKs through the broker on this connected
+  // unix stream (ownership passes) from now on. Unset: the request is refused.
+  std::function<Status(int broker_fd)> use_psk_broker;
 };
 
 // Runs until a termination signal (exit code 0) or a fatal error (logged, exit code 1).

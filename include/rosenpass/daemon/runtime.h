@@ -99,6 +99,11 @@ struct PeerStatus {
   uint64_t handshakes_completed = 0;
   // Datagrams from the peer's confirmed endpoint that were dropped, by DropReason value.
   std::array<uint64_t, kDropReasonCount> drops{};
+  // As added (control API: `rosenpass status`): the wire profile asked for, whether a PSK is
+  // set, and the endpoints discovery tries while none is confirmed.
+  protocol::WireProfile configured_profile = protocol::WireProfile::kAuto;
+  bool has_psk = false;
+  std::vector<SocketAddress> configured_endpoints;
 };
 
 struct Datagram {
@@ -154,6 +159,12 @@ class Runtime {
   Status update_peer(PeerRef peer, PeerUpdate update, Timestamp now);
   // Forgets the peer, its session and handshake; no key event is emitted for it.
   Status remove_peer(PeerRef peer);
+  // Runs the peer's sinks once with a random key, as when its key goes stale (a kKeyStale
+  // event), so that nothing keeps its last exchanged key; the control API calls it before
+  // remove_peer(). Nothing happens for an unknown peer.
+  Output retire_keys(PeerRef peer, Timestamp now);
+  // A socket added while running (control API AddListenSocket); returns its listener index.
+  std::size_t add_listener(Listener listener);
 
   std::optional<PeerStatus> status(PeerRef peer, Timestamp now) const;
   std::vector<PeerStatus> status_all(Timestamp now) const;

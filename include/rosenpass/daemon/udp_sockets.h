@@ -22,6 +22,9 @@ class UdpSocket {
 
   // A non-blocking socket bound to `addr` (no SO_REUSEADDR, default IPV6_V6ONLY).
   static Result<UdpSocket> bind(const SocketAddress& addr);
+  // Takes ownership of an existing UDP socket (control API AddListenSocket), bound or not;
+  // makes it non-blocking. Error (fd closed) if it is not an IPv4/IPv6 datagram socket.
+  static Result<UdpSocket> adopt(int fd);
 
   int fd() const { return fd_; }
   int family() const { return family_; }

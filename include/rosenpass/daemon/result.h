@@ -1,51 +1,15 @@
-// Errors as values for the daemon layer: a message plus the chain of causes that the
-// command line prints as "Caused by:" lines.
+// The daemon layer uses the base layer's one error type (rosenpass/base/result.h).
 #pragma once
 
-#include <string>
-#include <utility>
-#include <variant>
-#include <vector>
+#include "rosenpass/base/result.h"
 
 namespace rosenpass::daemon {
 
-struct Error {
-  std::string message;
-  std::vector<std::string> causes;  // innermost last
-
-  // The one-record text the reference prints: message, then "Caused by:" lines.
-  std::string chain() const;
-  // This error wrapped in an outer context message.
-  Error context(std::string outer) const;
-};
-
-// Either a value or an Error. Deliberately tiny: ok(), value(), error().
-template <class T>
-class [[nodiscard]] Result {
- public:
-  Result(T value) : v_(std::move(value)) {}
-  Result(Error e) : v_(std::move(e)) {}
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() { return std::get<0>(v_); }
-  const T& value() const { return std::get<0>(v_); }
-  T& operator*() { return value(); }
-  T* operator->() { return &value(); }
-  const Error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, Error> v_;
-};
-
-// Result<void>: success or an Error.
-struct Ok {};
-using Status = Result<Ok>;
-inline Status ok_status() {
-  return Ok{};
-}
-
-inline Error make_error(std::string message) {
-  return Error{std::move(message), {}};
-}
+using base::Error;
+using base::make_error;
+using base::Ok;
+using base::ok_status;
+using base::Result;
+using base::Status;
 
 }  // namespace rosenpass::daemon

@@ -1,6 +1,6 @@
-#include "rosenpass/daemon/result.h"
+#include "rosenpass/base/result.h"
 
-namespace rosenpass::daemon {
+namespace rosenpass::base {
 
 std::string Error::chain() const {
   std::string out = message;
@@ -19,4 +19,4 @@ Error Error::context(std::string outer) const {
   return e;
 }
 
-}  // namespace rosenpass::daemon
+}  // namespace rosenpass::base

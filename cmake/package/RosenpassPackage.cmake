@@ -25,7 +25,11 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/rosenpassConfig.cmake
   DESTINATION ${RP_CMAKE_PACKAGE_DIR} COMPONENT dev)
 
 # pkg-config: `pkg-config --libs rosenpass` (shared) or `--static` (the archive's needs).
-# An absolute CMAKE_INSTALL_LIBDIR/INCLUDEDIR (GNUInstallDirs allows it) is used as given.
+# The prefix is relative to the .pc file, so `cmake --install --prefix X` (and a moved tree)
+# work; an absolute CMAKE_INSTALL_LIBDIR/INCLUDEDIR (GNUInstallDirs allows it) is used as given.
+file(RELATIVE_PATH RP_PC_UP /p/${CMAKE_INSTALL_LIBDIR}/pkgconfig /p)
+string(REGEX REPLACE "/$" "" RP_PC_UP "${RP_PC_UP}")
+set(RP_PC_PREFIX "\${pcfiledir}/${RP_PC_UP}")
 foreach(kind LIBDIR INCLUDEDIR)
   if(IS_ABSOLUTE "${CMAKE_INSTALL_${kind}}")
     set(RP_PC_${kind} "${CMAKE_INSTALL_${kind}}")

@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <cstring>
 
 #include "rosenpass/crypto/base64.h"
@@ -56,6 +57,18 @@ int to_c_protocol(protocol::WireProfile p) {
 
 bool same_osk(const protocol::OskDomain& a, const protocol::OskDomain& b) {
   return a.organization == b.organization && a.labels == b.labels;
+}
+
+// The host gets IPv4 destinations as AF_INET even if an address is stored v4-mapped.
+daemon::SocketAddress unmapped(const daemon::SocketAddress& a) {
+  if (a.family() != AF_INET6) return a;
+  const auto* s6 = reinterpret_cast<const sockaddr_in6*>(&a.storage);
+  if (!IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) return a;
+  sockaddr_in s4{};
+  s4.sin_family = AF_INET;
+  s4.sin_port = s6->sin6_port;
+  std::memcpy(&s4.sin_addr, s6->sin6_addr.s6_addr + 12, 4);
+  return daemon::SocketAddress::from_sockaddr(reinterpret_cast<const sockaddr*>(&s4), sizeof s4);
 }
 
 void drain(int fd) {
@@ -124,6 +137,7 @@ EmbeddedServer::~EmbeddedServer() {
 void EmbeddedServer::close() {
   {
     std::lock_guard lock(thread_mu_);
+    closing_ = true;
     if (thread_.joinable()) {
       stop_ = true;
       uint64_t one = 1;
@@ -381,7 +395,8 @@ void EmbeddedServer::flush_outbox() {
     if (batch.empty()) return;
     std::vector<daemon::Datagram> failed;
     for (auto& d : batch) {
-      int rc = fn ? fn(ctx, d.bytes.data(), d.bytes.size(), d.to.sa(), d.to.length) : -1;
+      const daemon::SocketAddress to = unmapped(d.to);
+      int rc = fn ? fn(ctx, d.bytes.data(), d.bytes.size(), to.sa(), to.length) : -1;
       if (rc != 0 && d.priority == daemon::Datagram::Priority::kPeer) failed.push_back(std::move(d));
     }
     if (failed.empty()) return;
@@ -454,6 +469,7 @@ int EmbeddedServer::process() {
     }
   }
   std::lock_guard drive_lock(drive_mu_);
+  if (closing_) return fail(ROSENPASS_E_HANDLE, "the server was destroyed");
   drive(std::nullopt);
   return succeed();
 }
@@ -464,6 +480,7 @@ int EmbeddedServer::feed(std::span<const uint8_t> datagram, const daemon::Socket
   }
   if (on_driving_thread()) return fail(ROSENPASS_E_STATE, "feed() from inside a callback");
   std::lock_guard drive_lock(drive_mu_);
+  if (closing_) return fail(ROSENPASS_E_HANDLE, "the server was destroyed");
   drive(std::make_pair(datagram, from));
   return succeed();
 }
@@ -493,10 +510,7 @@ void EmbeddedServer::thread_main() {
 int EmbeddedServer::start() {
   std::lock_guard lock(thread_mu_);
   if (thread_.joinable()) return fail(ROSENPASS_E_STATE, "the background thread already runs");
-  {
-    std::lock_guard ev(ev_mu_);
-    if (closed_) return fail(ROSENPASS_E_CLOSED, "the server was destroyed");
-  }
+  if (closing_) return fail(ROSENPASS_E_HANDLE, "the server was destroyed");
   thread_ = std::thread([this] { thread_main(); });
   return succeed();
 }

@@ -123,6 +123,7 @@ class EmbeddedServer {
   std::mutex thread_mu_;  // start/stop
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> closing_{false};  // set first by close(): no driving or thread after it
 
   std::mutex ev_mu_;  // the event queue
   std::condition_variable ev_cv_;

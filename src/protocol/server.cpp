@@ -78,6 +78,15 @@ std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
   return PeerHandle{index};
 }
 
+bool Server::Impl::remove_peer(uint32_t index) {
+  Peer* p = find(index);
+  if (!p) return false;
+  for (HashChoice h : hashes_for(p->configured)) by_pid_[hash_index(h)].erase(p->consts[hash_index(h)].pid);
+  std::erase_if(by_sid_, [index](const auto& entry) { return entry.second == index; });
+  peers[index].reset();  // wipes its PSK, handshake and session secrets
+  return true;
+}
+
 void Server::Impl::overwrite_secrets(std::span<const uint8_t, 16> cookie0,
                                      std::span<const uint8_t, 16> cookie1,
                                      std::span<const uint8_t, 32> biscuit0,
@@ -236,6 +245,7 @@ PollResult Server::Impl::poll(Timestamp now) {
   if (auto t = biscuits_.expire(now, *rng_)) consider(*t);
 
   for (uint32_t i = 0; i < peers.size(); ++i) {
+    if (!peers[i]) continue;  // removed
     Peer& p = *peers[i];
     if (p.cache && timing::due(p.cache->stored + timing::kInitConfCacheLifetime, now)) {
       p.cache.reset();
@@ -290,6 +300,19 @@ PollResult Server::Impl::poll(Timestamp now) {
 
 // ---- public API ----
 
+std::unique_ptr<Server> Server::create(ServerConfig config, std::string* error) {
+  const char* why = nullptr;
+  if (!config.public_key) why = "the server needs its public key";
+#ifndef RP_HAVE_KEMS
+  if (!config.kems) why = "no KEM implementation was built; pass ServerConfig::kems";
+#endif
+  if (why) {
+    if (error) *error = why;
+    return nullptr;
+  }
+  return std::make_unique<Server>(std::move(config));
+}
+
 Server::Server(ServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 Server::~Server() = default;
 
@@ -297,8 +320,16 @@ std::optional<PeerHandle> Server::add_peer(PeerConfig config) {
   return impl_->add_peer(std::move(config));
 }
 
+bool Server::remove_peer(PeerHandle peer) {
+  return impl_->remove_peer(peer.index);
+}
+
 void Server::set_may_initiate(PeerHandle peer, bool may) {
-  if (peer.index < impl_->peers.size()) impl_->peers[peer.index]->may_initiate = may;
+  if (Peer* p = impl_->find(peer.index)) p->may_initiate = may;
+}
+
+void Server::set_psk(PeerHandle peer, Psk psk) {
+  if (Peer* p = impl_->find(peer.index)) p->psk = std::move(psk);
 }
 
 HandleResult Server::handle(std::span<const uint8_t> datagram, std::span<const uint8_t> sender,
@@ -311,17 +342,28 @@ PollResult Server::poll(Timestamp now) {
 }
 
 std::optional<std::vector<uint8_t>> Server::initiate(PeerHandle peer, Timestamp now) {
-  if (peer.index >= impl_->peers.size()) return std::nullopt;
+  if (!impl_->find(peer.index)) return std::nullopt;
   return impl_->initiate(peer.index, now);
 }
 
 WireProfile Server::active_profile(PeerHandle peer) const {
-  return impl_->active_profile(*impl_->peers.at(peer.index));
+  const Peer* p = impl_->find(peer.index);
+  return p ? impl_->active_profile(*p) : WireProfile::kAuto;
 }
 
 std::array<uint8_t, 32> Server::peer_id(PeerHandle peer) const {
-  const Peer& p = *impl_->peers.at(peer.index);
-  return p.consts[hash_index(hash_of(p.configured))].pid;
+  const Peer* p = impl_->find(peer.index);
+  if (!p) return {};
+  return p->consts[hash_index(hash_of(impl_->active_profile(*p)))].pid;
+}
+
+std::optional<Timestamp> Server::next_initiation(PeerHandle peer) const {
+  const Peer* p = impl_->find(peer.index);
+  if (!p || !p->may_initiate || p->hs) return std::nullopt;
+  if (!p->session) return Timestamp(0);  // due at the next poll
+  return p->session->created + (p->session->role == Session::Role::kResponder
+                                    ? timing::kRekeyAfterResponder
+                                    : timing::kRekeyAfterInitiator);
 }
 
 uint64_t Server::dropped(DropReason reason) const {
@@ -331,7 +373,8 @@ uint64_t Server::dropped(DropReason reason) const {
 }
 
 std::size_t Server::peer_count() const {
-  return impl_->peers.size();
+  return static_cast<std::size_t>(
+      std::count_if(impl_->peers.begin(), impl_->peers.end(), [](const auto& p) { return p != nullptr; }));
 }
 
 }  // namespace rosenpass::protocol

@@ -117,6 +117,7 @@ class Server::Impl {
   explicit Impl(ServerConfig config);
 
   std::optional<PeerHandle> add_peer(PeerConfig config);
+  bool remove_peer(uint32_t index);
   HandleResult handle(std::span<const uint8_t> msg, std::span<const uint8_t> sender, Timestamp now);
   PollResult poll(Timestamp now);
   std::optional<std::vector<uint8_t>> initiate(uint32_t peer, Timestamp now);
@@ -127,7 +128,9 @@ class Server::Impl {
                          std::span<const uint8_t, 32> biscuit0,
                          std::span<const uint8_t, 32> biscuit1);
 
-  std::vector<std::unique_ptr<Peer>> peers;
+  std::vector<std::unique_ptr<Peer>> peers;  // null: removed (handles are never reused)
+  // The peer behind a handle, or null when the handle is unknown or removed.
+  Peer* find(uint32_t index) const { return index < peers.size() ? peers[index].get() : nullptr; }
   std::array<uint64_t, 10> drops{};
 
  private:
@@ -140,7 +143,9 @@ class Server::Impl {
 
   HandleResult drop(DropReason r) {
     ++drops[static_cast<std::size_t>(r)];
-    return {};
+    HandleResult out;
+    out.dropped = r;
+    return out;
   }
   // The mac of `msg` under `mac_key` (first 16 bytes of hash(mac_key, M[0..L-32))).
   static bool mac_ok(std::span<const uint8_t> msg, const HashValue& mac_key, HashChoice h);

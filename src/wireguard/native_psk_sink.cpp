@@ -7,13 +7,24 @@ NativePskSink::NativePskSink(std::unique_ptr<WireGuardBackend> backend)
 
 PskDeliveryResult NativePskSink::install(const WireGuardPeerTarget& target,
                                          std::span<const uint8_t, 32> psk) {
-  DeviceConfig config;
-  PeerConfig peer;
-  peer.public_key = target.peer;
-  peer.preshared_key = WgSecretKey::from(psk);
-  if (auto err = apply_wg_set_params(target.extra_params, peer)) {
-    return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + *err};
+  return install(prepare_target(target), psk);
+}
+
+PskDeliveryResult NativePskSink::install(const PreparedTarget& prepared,
+                                         std::span<const uint8_t, 32> psk) {
+  const WireGuardPeerTarget& target = prepared.target;
+  if (prepared.parse_error) {
+    return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + *prepared.parse_error};
   }
+  DeviceConfig config;
+  PeerConfig peer;  // the prepared one holds no secret, so it is copied field by field
+  peer.public_key = prepared.peer.public_key;
+  peer.endpoint = prepared.peer.endpoint;
+  peer.persistent_keepalive = prepared.peer.persistent_keepalive;
+  peer.allowed_ips = prepared.peer.allowed_ips;
+  peer.update_only = prepared.peer.update_only;
+  peer.remove = prepared.peer.remove;
+  peer.preshared_key = WgSecretKey::from(psk);
   config.peers.push_back(std::move(peer));
   if (auto err = backend_->set_device(target.device, config)) {
     // Like a failing `wg` child in the reference: reported, not fatal to the event loop.

@@ -1,5 +1,5 @@
 // rosenpass: post-quantum key exchange beside WireGuard. All behaviour lives in rp_daemon;
-// this file only wires in key generation, the daemon and WireGuard PSK delivery.
+// this file only picks the factories: key generation, the daemon and WireGuard key sinks.
 #include <string>
 #include <vector>
 
@@ -11,7 +11,7 @@
 #endif
 #ifdef RP_HAVE_WIREGUARD
 #include "rosenpass/wireguard/capabilities.h"
-#include "wireguard_delivery.h"
+#include "rosenpass/wireguard/key_sinks.h"
 #endif
 #include "rosenpass/kem/mceliece460896.h"
 
@@ -26,23 +26,26 @@ int main(int argc, char** argv) {
   services.run_daemon = [](daemon::Config&& cfg, const daemon::GlobalOptions& options) {
     daemon::DaemonHooks hooks;
 #ifdef RP_HAVE_WIREGUARD
-    bool wants_wireguard =
-        options.psk_broker_path || options.psk_broker_fd || options.psk_broker_spawn;
+    const wireguard::PskSinkChoice choice{options.psk_broker_path, options.psk_broker_fd,
+                                          options.psk_broker_spawn};
+    bool wants_wireguard = choice.uses_broker();
     for (const auto& p : cfg.peers) wants_wireguard = wants_wireguard || p.wireguard.has_value();
     if (wants_wireguard) {
-      auto delivery = tools::make_wireguard_delivery(options);
-      if (!delivery) {
-        daemon::log_error(delivery.error().chain());
+      auto sink = wireguard::open_psk_sink(choice, [](const std::string& m) { daemon::log_warn(m); });
+      if (!sink) {
+        daemon::log_error(sink.error().chain());
         return 1;
       }
-      hooks.psk_delivery = std::move(*delivery);
+      hooks.sinks.wireguard = [psk = std::move(*sink)](const daemon::WireGuardTarget& t,
+                                                       std::size_t index) {
+        return wireguard::make_wireguard_key_sink(psk, t.device, t.peer, t.extra_params, index);
+      };
     }
     // Only whoever talks to WireGuard keeps CAP_NET_ADMIN: we do when installing PSKs
     // ourselves; with a broker (already connected or spawned by now) we need nothing.
-    const bool uses_broker =
-        options.psk_broker_path || options.psk_broker_fd || options.psk_broker_spawn;
-    const auto role = wants_wireguard && !uses_broker ? wireguard::CapabilityRole::kUseNetAdmin
-                                                      : wireguard::CapabilityRole::kNone;
+    const auto role = wants_wireguard && !choice.uses_broker()
+                          ? wireguard::CapabilityRole::kUseNetAdmin
+                          : wireguard::CapabilityRole::kNone;
     hooks.drop_privileges = [role] { return wireguard::restrict_capabilities(role); };
 #else
     (void)options;

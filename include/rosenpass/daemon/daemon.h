@@ -1,5 +1,6 @@
-// The key-exchange daemon (application.md §4): loads keys, binds sockets, resolves
-// endpoints, and runs the event loop over protocol::Server until SIGINT/SIGTERM/SIGQUIT.
+// The key-exchange daemon (application.md §4): loads keys, binds sockets, builds a
+// daemon::Runtime (runtime.h) from the config, and runs a thin event loop around it (epoll,
+// signalfd, timerfd) until SIGINT/SIGTERM/SIGQUIT.
 #pragma once
 
 #include <functional>
@@ -7,13 +8,13 @@
 #include <string>
 
 #include "rosenpass/daemon/config.h"
-#include "rosenpass/daemon/key_output.h"
+#include "rosenpass/daemon/peer_loader.h"
 
 namespace rosenpass::daemon {
 
 struct DaemonHooks {
-  // WireGuard PSK delivery for peers with `device`/`peer`; unset = refused at start-up.
-  PskDelivery psk_delivery;
+  // Sinks the daemon cannot build itself (WireGuard PSK delivery: rp_wireguard).
+  SinkFactories sinks;
   // Called once the sockets are bound (a port below 1024 needs its capability until then),
   // to drop privileges; an error message stops start-up.
   std::function<std::optional<std::string>()> drop_privileges;

@@ -100,20 +100,6 @@ struct Outgoing {
   std::vector<uint8_t> bytes;
 };
 
-struct HandleResult {
-  std::optional<std::vector<uint8_t>> reply;  // send to the datagram's sender
-  std::optional<KeyEvent> event;
-  // The peer an authenticated message came from; the caller may move the peer's endpoint to
-  // the sender (roaming). Unset for dropped datagrams, InitHello and CookieReply.
-  std::optional<PeerHandle> authenticated_peer;
-};
-
-struct PollResult {
-  std::vector<Outgoing> datagrams;  // to each peer's endpoint
-  std::vector<KeyEvent> events;
-  Timestamp next_wakeup;  // call poll() again at this time at the latest
-};
-
 // Why a datagram was dropped; counted, never logged per packet.
 enum class DropReason : uint8_t {
   kBadLength,
@@ -128,8 +114,28 @@ enum class DropReason : uint8_t {
   kUnexpected,
 };
 
+struct HandleResult {
+  std::optional<std::vector<uint8_t>> reply;  // send to the datagram's sender
+  std::optional<KeyEvent> event;
+  // The peer an authenticated message came from; the caller may move the peer's endpoint to
+  // the sender (roaming). Unset for dropped datagrams, InitHello and CookieReply.
+  std::optional<PeerHandle> authenticated_peer;
+  // Why the datagram was dropped (also counted in dropped()); unset when it was accepted.
+  std::optional<DropReason> dropped = std::nullopt;
+};
+
+struct PollResult {
+  std::vector<Outgoing> datagrams;  // to each peer's endpoint
+  std::vector<KeyEvent> events;
+  Timestamp next_wakeup;  // call poll() again at this time at the latest
+};
+
 class Server {
  public:
+  // Null when the config is unusable (no public key; no KEM suite in a build without the real
+  // KEMs), with the reason in *error if given. Never throws.
+  static std::unique_ptr<Server> create(ServerConfig config, std::string* error = nullptr);
+  // Requires a config create() accepts (tests and benchmarks build known-good ones).
   explicit Server(ServerConfig config);
   ~Server();
   Server(const Server&) = delete;
@@ -137,8 +143,13 @@ class Server {
 
   // Fails (nullopt) on a missing public key or a peer whose id is already configured.
   std::optional<PeerHandle> add_peer(PeerConfig config);
+  // Forgets a peer: its session, handshake in flight and session ids; its handle is never
+  // valid again. False if the handle is unknown. Other peers are not disturbed.
+  bool remove_peer(PeerHandle peer);
   // Responder-only peers may start initiating once their endpoint is known.
   void set_may_initiate(PeerHandle peer, bool may);
+  // Replaces the peer's PSK; used from its next handshake on.
+  void set_psk(PeerHandle peer, Psk psk);
 
   // One received datagram from `sender` (opaque bytes identifying the source address, used
   // only for cookies). Never throws on bad input; bad datagrams are dropped and counted.
@@ -154,9 +165,12 @@ class Server {
 
   // The profile used for the peer's next initiation (learned for kAuto peers).
   WireProfile active_profile(PeerHandle peer) const;
-  // The remote peer's id, lhash("peer id", its pk), under its configured hash: SHAKE256 for
-  // kV03, BLAKE2b otherwise (the id the reference prints on stdout).
+  // The remote peer's id, lhash("peer id", its pk), under the hash in use: SHAKE256 when
+  // active_profile() is kV03, BLAKE2b otherwise (the id the reference prints on stdout).
   std::array<uint8_t, 32> peer_id(PeerHandle peer) const;
+  // When poll() starts the peer's next initiation or rekey; nullopt while a handshake is in
+  // flight or the peer may not initiate. May lie in the past (due now).
+  std::optional<Timestamp> next_initiation(PeerHandle peer) const;
   uint64_t dropped(DropReason reason) const;
   std::size_t peer_count() const;
 

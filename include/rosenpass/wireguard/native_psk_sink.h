@@ -16,6 +16,8 @@ class NativePskSink final : public PskSink {
   explicit NativePskSink(std::unique_ptr<WireGuardBackend> backend = make_auto_backend());
   PskDeliveryResult install(const WireGuardPeerTarget& target,
                             std::span<const uint8_t, 32> psk) override;
+  PskDeliveryResult install(const PreparedTarget& target,
+                            std::span<const uint8_t, 32> psk) override;
 
  private:
   std::unique_ptr<WireGuardBackend> backend_;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "rosenpass/wireguard/device_config.h"
 #include "rosenpass/wireguard/wg_key.h"
 
 namespace rosenpass::wireguard {
@@ -30,6 +31,15 @@ struct PskDeliveryResult {
   bool ok() const { return status == PskDeliveryStatus::kInstalled; }
 };
 
+// A target whose `wg set` words were parsed (endpoint host names resolved) once, when the
+// Rosenpass peer was added: nothing is parsed or resolved at key events.
+struct PreparedTarget {
+  WireGuardPeerTarget target;
+  PeerConfig peer;                        // public key + parsed extra_params, no PSK
+  std::optional<std::string> parse_error;  // extra_params were malformed: every install says so
+};
+PreparedTarget prepare_target(WireGuardPeerTarget target);
+
 class PskSink {
  public:
   virtual ~PskSink() = default;
@@ -37,6 +47,11 @@ class PskSink {
   // event; for a stale key it passes fresh random bytes (see install_random).
   virtual PskDeliveryResult install(const WireGuardPeerTarget& target,
                                     std::span<const uint8_t, 32> psk) = 0;
+  // The same for a prepared target; sinks that parse extra_params use the parsed form.
+  virtual PskDeliveryResult install(const PreparedTarget& target,
+                                    std::span<const uint8_t, 32> psk) {
+    return install(target.target, psk);
+  }
 };
 
 // Replaces the target's PSK with 32 fresh random bytes (what happens when a key goes stale).

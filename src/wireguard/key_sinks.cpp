@@ -1,0 +1,79 @@
+#include "rosenpass/wireguard/key_sinks.h"
+
+#include "rosenpass/wireguard/broker_psk_sink.h"
+#include "rosenpass/wireguard/native_psk_sink.h"
+#include "rosenpass/wireguard/wg_key.h"
+
+namespace rosenpass::wireguard {
+
+namespace {
+
+class WireGuardKeySink final : public base::KeySink {
+ public:
+  WireGuardKeySink(std::shared_ptr<PskSink> sink, PreparedTarget target, std::size_t index)
+      : sink_(std::move(sink)), target_(std::move(target)), index_(index) {}
+
+  base::SinkResult install(const base::KeyUpdate& u) override {
+    auto r = sink_->install(target_, u.key.reveal());
+    switch (r.status) {
+      case PskDeliveryStatus::kInstalled:
+        return base::SinkResult::installed();
+      case PskDeliveryStatus::kRejected:
+        return base::SinkResult::rejected("could not pass psk to wg for peer " +
+                                          std::to_string(index_) + ": " + r.message);
+      case PskDeliveryStatus::kFailed:
+        break;
+    }
+    return base::SinkResult::failed("could not deliver the WireGuard PSK for peer " +
+                                    std::to_string(index_) + ": " + r.message);
+  }
+
+ private:
+  std::shared_ptr<PskSink> sink_;
+  PreparedTarget target_;
+  std::size_t index_;
+};
+
+template <class T>
+base::Result<std::shared_ptr<PskSink>> broker_or_error(
+    std::variant<std::unique_ptr<BrokerPskSink>, std::string> r, const std::string& what,
+    const std::function<void(const std::string&)>& warn) {
+  if (auto* e = std::get_if<std::string>(&r)) return base::make_error(what + ": " + *e);
+  auto b = std::move(std::get<0>(r));
+  b->on_error(warn);
+  return std::shared_ptr<PskSink>(std::move(b));
+}
+
+}  // namespace
+
+base::Result<std::shared_ptr<PskSink>> open_psk_sink(
+    const PskSinkChoice& choice, std::function<void(const std::string&)> warn) {
+  if (choice.broker_path) {
+    return broker_or_error<BrokerPskSink>(BrokerPskSink::connect_path(*choice.broker_path),
+                                          "could not connect to PSK broker at " +
+                                              *choice.broker_path,
+                                          warn);
+  }
+  if (choice.broker_fd) {
+    auto b = BrokerPskSink::from_fd(*choice.broker_fd);
+    b->on_error(warn);
+    return std::shared_ptr<PskSink>(std::move(b));
+  }
+  if (choice.broker_spawn) {
+    return broker_or_error<BrokerPskSink>(BrokerPskSink::spawn(), "could not spawn PSK broker",
+                                          warn);
+  }
+  return std::shared_ptr<PskSink>(std::make_shared<NativePskSink>());
+}
+
+base::Result<std::unique_ptr<base::KeySink>> make_wireguard_key_sink(
+    std::shared_ptr<PskSink> sink, const std::string& device, const std::string& peer_b64,
+    const std::vector<std::string>& extra_params, std::size_t peer_index) {
+  auto pk = wg_public_key_from_base64(peer_b64);
+  if (!pk) return base::make_error("Failed to parse peer id b64");
+  PreparedTarget t = prepare_target(WireGuardPeerTarget{device, *pk, extra_params});
+  return std::unique_ptr<base::KeySink>(
+      std::make_unique<WireGuardKeySink>(std::move(sink), std::move(t), peer_index));
+}
+
+}  // namespace rosenpass::wireguard

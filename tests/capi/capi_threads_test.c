@@ -86,10 +86,15 @@ static void *poke_a(void *arg) {
       }
       return NULL;
     }
-    if (rc != ROSENPASS_OK || rc2 != ROSENPASS_OK || rc3 != ROSENPASS_OK || rc4 != ROSENPASS_OK) {
-      CHECK(rc == ROSENPASS_E_HANDLE && atomic_load(&g_stop)); /* destroy in progress */
-      return NULL;
+    /* Racing with destroy, any call may find the handle gone; nothing else may fail. */
+    int rcs[4] = {rc, rc2, rc3, rc4}, gone = 0;
+    for (int i = 0; i < 4; ++i) {
+      if (rcs[i] != ROSENPASS_OK) {
+        CHECK(rcs[i] == ROSENPASS_E_HANDLE && atomic_load(&g_stop));
+        gone = 1;
+      }
     }
+    if (gone) return NULL;
     usleep(1000);
   }
 }

@@ -25,6 +25,12 @@ PskDeliveryResult NativePskSink::install(const PreparedTarget& prepared,
   peer.update_only = prepared.peer.update_only;
   peer.remove = prepared.peer.remove;
   peer.preshared_key = WgSecretKey::from(psk);
+  if (prepared.rehandshake) {
+    if (auto err = set_psk_and_rehandshake(*backend_, target.device, std::move(peer))) {
+      return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
+    }
+    return {};
+  }
   config.peers.push_back(std::move(peer));
   if (auto err = backend_->set_device(target.device, config)) {
     // Like a failing `wg` child in the reference: reported, not fatal to the event loop.

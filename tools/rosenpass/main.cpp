@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
       }
       hooks.sinks.wireguard = [psk = std::move(*sink)](const daemon::WireGuardTarget& t,
                                                        std::size_t index) {
-        return wireguard::make_wireguard_key_sink(psk, t.device, t.peer, t.extra_params, index);
+        return wireguard::make_wireguard_key_sink(psk, t.device, t.peer, t.extra_params, index,
+                                                  t.rehandshake);
       };
     }
     // Only whoever talks to WireGuard keeps CAP_NET_ADMIN: we do when installing PSKs

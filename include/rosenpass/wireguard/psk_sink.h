@@ -37,6 +37,9 @@ struct PreparedTarget {
   WireGuardPeerTarget target;
   PeerConfig peer;                        // public key + parsed extra_params, no PSK
   std::optional<std::string> parse_error;  // extra_params were malformed: every install says so
+  // After setting the PSK, remove and re-add the WireGuard peer (endpoint, allowed IPs and
+  // keepalive kept) so its next handshake uses the new PSK at once (set_psk_and_rehandshake).
+  bool rehandshake = false;
 };
 PreparedTarget prepare_target(WireGuardPeerTarget target);
 

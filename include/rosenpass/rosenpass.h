@@ -93,7 +93,7 @@ ROSENPASS_API size_t rosenpass_endpoint_max(void);
 /* A static, English name for a status code ("invalid handle", ...); never NULL. */
 ROSENPASS_API const char *rosenpass_strerror(int code);
 /* The detailed message of the last failed call on this thread ("" if none). Valid until the
- * next call into the library on this thread. */
+ * next call into the library on this thread. Per thread: other threads' calls never change it. */
 ROSENPASS_API const char *rosenpass_last_error(void);
 
 /* Overwrites `len` bytes at `p` with zeros in a way the compiler does not remove. */
@@ -116,8 +116,9 @@ ROSENPASS_API int rosenpass_keypair_load(const char *secret_key_path, const char
                                          rosenpass_keypair *out);
 /* Loads DIR/pqsk and DIR/pqpk from an `rp genkey` key directory. */
 ROSENPASS_API int rosenpass_keypair_load_dir(const char *dir, rosenpass_keypair *out);
-/* Writes the key pair: the secret key with mode 0600, the public key with 0644, each
- * atomically (a temporary file, then rename: never a partial key file). */
+/* Writes the key pair, each file atomically (a temporary file, then rename: never a partial
+ * key file). New files get mode 0600 (secret key) and 0644 (public key); an existing file
+ * keeps its mode. */
 ROSENPASS_API int rosenpass_keypair_save(rosenpass_keypair kp, const char *secret_key_path,
                                          const char *public_key_path);
 /* Copies the public key into `out` (`out_len` must be ROSENPASS_PUBLIC_KEY_SIZE). */
@@ -168,14 +169,16 @@ typedef struct rosenpass_peer_config {
   int protocol;                   /* enum rosenpass_protocol */
 } rosenpass_peer_config;
 
+/* Touches only `*cfg` (no library state); NULL is ignored. */
 ROSENPASS_API void rosenpass_peer_config_init(rosenpass_peer_config *cfg);
 
 /* Adds a peer. Fails with ROSENPASS_E_DUPLICATE if its public key is already configured. */
 ROSENPASS_API int rosenpass_server_add_peer(rosenpass_server srv, const rosenpass_peer_config *cfg,
                                             rosenpass_peer *out);
-/* Replaces a peer's PSK, output-key domain, protocol and endpoint with those in `cfg` (its
- * public key fields must be unset or equal to the peer's). The handshake state restarts; the
- * peer handle stays valid. */
+/* Replaces a peer's PSK (NULL = none), output-key domain, protocol and endpoint with those in
+ * `cfg` (its public key fields must be unset or equal to the peer's). If only the PSK and
+ * endpoint change, the session is kept and the PSK applies from the next handshake; a new
+ * protocol or output-key domain restarts the peer. The peer handle stays valid. */
 ROSENPASS_API int rosenpass_server_update_peer(rosenpass_server srv, rosenpass_peer peer,
                                                const rosenpass_peer_config *cfg);
 /* Sets (or with NULL clears) the peer's endpoint "host:port" without restarting anything;
@@ -227,14 +230,16 @@ ROSENPASS_API int rosenpass_server_set_key_callback(rosenpass_server srv, rosenp
 ROSENPASS_API int rosenpass_server_next_event(rosenpass_server srv, rosenpass_key_event *out);
 /* Blocks up to `timeout_ms` (-1 = forever) for a queued event; ROSENPASS_E_TIMEOUT, or
  * ROSENPASS_E_CLOSED once the server is destroyed. Needs something driving the server
- * (the background thread or another thread's event loop). */
+ * (the background thread or another thread's event loop). Any number of threads may wait;
+ * each event goes to one of them. */
 ROSENPASS_API int rosenpass_server_wait_event(rosenpass_server srv, int timeout_ms,
                                               rosenpass_key_event *out);
 
 /* ---- Driving the server ----------------------------------------------------------------- */
 
 /* The easy path: a background thread owned by the server receives, runs timers and
- * delivers events until rosenpass_server_stop() or _destroy(). */
+ * delivers events until rosenpass_server_stop() or _destroy(). Start while running, or stop
+ * while not: ROSENPASS_E_STATE; stop from inside a callback: ROSENPASS_E_STATE. */
 ROSENPASS_API int rosenpass_server_start(rosenpass_server srv);
 ROSENPASS_API int rosenpass_server_stop(rosenpass_server srv);
 
@@ -244,8 +249,9 @@ ROSENPASS_API int rosenpass_server_stop(rosenpass_server srv);
 ROSENPASS_API int rosenpass_server_fd(rosenpass_server srv, int *fd);
 /* Milliseconds until the next timer is due (0 = now). */
 ROSENPASS_API int rosenpass_server_timeout(rosenpass_server srv, int *timeout_ms);
-/* Receives what is pending, runs due timers, sends, and delivers events; never blocks.
- * ROSENPASS_E_STATE while the background thread runs. */
+/* Receives what is pending, runs due timers, sends, and delivers events; never blocks (but
+ * waits for another thread's process()/feed() on the same server: they are serialised).
+ * ROSENPASS_E_STATE while the background thread runs, or from inside a callback. */
 ROSENPASS_API int rosenpass_server_process(rosenpass_server srv);
 
 /* Without sockets (n_listen == 0): the host sends each datagram the server produces. Return
@@ -257,7 +263,8 @@ ROSENPASS_API int rosenpass_server_set_send_callback(rosenpass_server srv, rosen
                                                      void *ctx);
 /* Delivers one datagram the host received from `from`; replies go to the send callback.
  * Bad datagrams are dropped and counted, never an error. ROSENPASS_E_STATE on a server with
- * sockets. */
+ * sockets or from inside a callback. Allowed while the background thread runs (it then only
+ * runs the timers); serialised with it. */
 ROSENPASS_API int rosenpass_server_feed(rosenpass_server srv, const uint8_t *datagram, size_t len,
                                         const struct sockaddr *from, socklen_t from_len);
 

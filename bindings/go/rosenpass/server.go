@@ -126,7 +126,9 @@ func (s *Server) pump() {
 			return // closed (or the handle is gone)
 		}
 		k := KeyEvent{Peer: Peer{uint64(ev.peer.id)}, Kind: KeyKind(ev.kind)}
-		copy(k.Key[:], C.GoBytes(unsafe.Pointer(&ev.key[0]), C.int(KeySize)))
+		for i := range k.Key { // straight from C: no intermediate copy left for the GC
+			k.Key[i] = byte(ev.key[i])
+		}
 		C.rosenpass_wipe(unsafe.Pointer(&ev.key[0]), C.size_t(KeySize))
 		select {
 		case s.keys <- k:

@@ -32,6 +32,10 @@ using Clock = std::chrono::steady_clock;
 constexpr uint64_t kSignalTag = ~uint64_t{0};
 constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
 constexpr std::size_t kMaxQueuedPerSocket = 1024;  // peer datagrams waiting for EPOLLOUT
+// Adding a peer hashes its 512 KiB public key (its peer ids): with thousands of peers the
+// first ones start their handshakes while the rest are added between loop iterations.
+constexpr std::size_t kPeersAddedAtStart = 32;
+constexpr std::size_t kPeersAddedPerIteration = 16;
 
 // Peer datagrams a full socket could not take yet, sent in order once it is writable.
 struct SocketQueue {
@@ -60,6 +64,7 @@ class Shell {
   Status start();
   Status setup_signals();
   Status add_peers();
+  Status add_deferred_peers(std::size_t count);
   int loop();
   Timestamp now() const { return std::chrono::duration_cast<Timestamp>(Clock::now() - epoch_); }
   void apply(Output out);  // sends datagrams, handles events, arms the timer
@@ -85,6 +90,9 @@ class Shell {
   bool fatal_ = false;
   bool verbose_ = false;
   uint64_t replies_dropped_ = 0;
+  std::deque<PeerSpec> deferred_;  // loaded and checked, added by the loop
+  std::size_t next_deferred_ = 0;
+  Clock::time_point t_peers_;
   RateLimit datagram_log_{20, 50};  // per-datagram lines: 20/s, bursts of 50
 };
 
@@ -117,14 +125,9 @@ Status Shell::start() {
   auto rt = Runtime::create(std::move(rc));
   if (!rt) return rt.error();
   runtime_ = std::move(*rt);
-  // 5./6. Peers with their sinks.
-  const auto t_peers = Clock::now();
+  // 5./6. Peers with their sinks: all loaded and checked now, the first added now.
+  t_peers_ = Clock::now();
   if (auto st = add_peers(); !st) return st;
-  log_debug(
-      "added " + std::to_string(runtime_->peer_count()) + " peers in " +
-      std::to_string(
-          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t_peers).count()) +
-      " ms");
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (epoll_fd_ < 0 || timer_fd_ < 0) return make_error("epoll_create1/timerfd_create failed");
@@ -159,8 +162,24 @@ Status Shell::add_peers() {
   for (std::size_t i = 0; i < cfg_.peers.size(); ++i) {
     auto spec = load_peer(cfg_.peers[i], i, hooks_.sinks);
     if (!spec) return spec.error();
-    auto ref = runtime_->add_peer(std::move(*spec), now());
+    deferred_.push_back(std::move(*spec));
+  }
+  return add_deferred_peers(kPeersAddedAtStart);
+}
+
+Status Shell::add_deferred_peers(std::size_t count) {
+  for (; count > 0 && next_deferred_ < deferred_.size(); --count) {
+    auto ref = runtime_->add_peer(std::move(deferred_[next_deferred_++]), now());
     if (!ref) return ref.error();
+  }
+  if (next_deferred_ == deferred_.size() && !deferred_.empty()) {
+    std::deque<PeerSpec>().swap(deferred_);
+    next_deferred_ = 0;
+    log_debug("added " + std::to_string(runtime_->peer_count()) + " peers in " +
+              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 Clock::now() - t_peers_)
+                                 .count()) +
+              " ms");
   }
   return ok_status();
 }
@@ -331,10 +350,18 @@ int Shell::loop() {
     if (uint64_t n = datagram_log_.take_suppressed()) {
       log_info(std::to_string(n) + " similar per-datagram messages suppressed");
     }
-    int n = ::epoll_wait(epoll_fd_, events.data(), events.size(), -1);
+    const bool adding = next_deferred_ < deferred_.size();
+    int n = ::epoll_wait(epoll_fd_, events.data(), events.size(), adding ? 0 : -1);
     if (n < 0 && errno != EINTR) {
       log_error(std::string("epoll_wait failed: ") + std::strerror(errno));
       return 1;
+    }
+    if (adding) {
+      if (auto st = add_deferred_peers(kPeersAddedPerIteration); !st) {
+        log_error(st.error().chain());
+        return 1;
+      }
+      due = true;  // the new peers initiate
     }
     for (int i = 0; i < n && !fatal_; ++i) {
       const uint64_t tag = events[i].data.u64;

@@ -11,10 +11,8 @@ namespace rosenpass::protocol {
 
 namespace {
 
-KeyConstants key_constants(HashChoice h, std::span<const uint8_t> pk) {
-  const auto& d = crypto::hash_domains(h);
-  return {crypto::keyed_hash(h, d.peer_id, pk), crypto::keyed_hash(h, d.chaining_key_init, pk),
-          crypto::keyed_hash(h, d.mac, pk)};
+HashChoice hash_at(int hash_index) {
+  return hash_index == 1 ? HashChoice::kShake256 : HashChoice::kBlake2b;
 }
 
 std::vector<HashChoice> hashes_for(WireProfile p) {
@@ -33,6 +31,27 @@ const KemSuite* pick_kems(const KemSuite* given) {
 
 }  // namespace
 
+const HashValue& KeyConstantsCache::pid(int hi) const {
+  if (have_[hi] == Have::kNone) {
+    const HashChoice h = hash_at(hi);
+    c_[hi].pid = crypto::keyed_hash(h, crypto::hash_domains(h).peer_id, *pk_);
+    have_[hi] = Have::kPid;
+  }
+  return c_[hi].pid;
+}
+
+KeyConstants& KeyConstantsCache::operator[](int hi) const {
+  if (have_[hi] != Have::kAll) {
+    pid(hi);
+    const HashChoice h = hash_at(hi);
+    const auto& d = crypto::hash_domains(h);
+    c_[hi].ck_init = crypto::keyed_hash(h, d.chaining_key_init, *pk_);
+    c_[hi].mac_key = crypto::keyed_hash(h, d.mac, *pk_);
+    have_[hi] = Have::kAll;
+  }
+  return c_[hi];
+}
+
 Server::Impl::Impl(ServerConfig config)
     : own_pk_(std::move(config.public_key)),
       own_sk_(std::move(config.secret_key)),
@@ -43,11 +62,7 @@ Server::Impl::Impl(ServerConfig config)
       biscuits_(*rng_),
       cookies_(*rng_) {
   if (!own_pk_) throw std::invalid_argument("server needs its public key");
-  for (HashChoice h : {HashChoice::kBlake2b, HashChoice::kShake256}) {
-    own_[hash_index(h)] = key_constants(h, *own_pk_);
-    biscuit_ad_[hash_index(h)] =
-        crypto::keyed_hash(h, crypto::hash_domains(h).biscuit_ad, *own_pk_);
-  }
+  own_ = KeyConstantsCache(own_pk_.get());
   own_cookie_key_ = cookie_reply_key(*own_pk_);
 }
 
@@ -58,10 +73,10 @@ std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
   p->configured = config.profile;
   p->may_initiate = config.may_initiate;
   if (config.psk) p->psk = std::move(*config.psk);
+  p->consts = KeyConstantsCache(p->pk.get());
   for (HashChoice h : hashes_for(p->configured)) {
     int hi = hash_index(h);
-    p->consts[hi] = key_constants(h, *p->pk);
-    if (by_pid_[hi].count(p->consts[hi].pid)) return std::nullopt;
+    if (by_pid_[hi].count(p->consts.pid(hi))) return std::nullopt;
     p->osk_domain[hi] = config.osk.organization.empty()
                             ? crypto::hash_domains(h).osk_wireguard
                             : crypto::osk_domain(h, config.osk.organization, config.osk.labels);
@@ -72,7 +87,7 @@ std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
       std::lexicographical_compare(p->pk->begin(), p->pk->end(), own_pk_->begin(), own_pk_->end());
   uint32_t index = static_cast<uint32_t>(peers.size());
   for (HashChoice h : hashes_for(p->configured)) {
-    by_pid_[hash_index(h)].emplace(p->consts[hash_index(h)].pid, index);
+    by_pid_[hash_index(h)].emplace(p->consts.pid(hash_index(h)), index);
   }
   peers.push_back(std::move(p));
   return PeerHandle{index};
@@ -81,7 +96,7 @@ std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
 bool Server::Impl::remove_peer(uint32_t index) {
   Peer* p = find(index);
   if (!p) return false;
-  for (HashChoice h : hashes_for(p->configured)) by_pid_[hash_index(h)].erase(p->consts[hash_index(h)].pid);
+  for (HashChoice h : hashes_for(p->configured)) by_pid_[hash_index(h)].erase(p->consts.pid(hash_index(h)));
   std::erase_if(by_sid_, [index](const auto& entry) { return entry.second == index; });
   peers[index].reset();  // wipes its PSK, handshake and session secrets
   return true;
@@ -184,7 +199,9 @@ std::optional<uint32_t> Server::Impl::peer_by_pid(HashChoice h,
 
 HashValue Server::Impl::biscuit_ad(HashChoice h, const SessionId& sidi,
                                    const SessionId& sidr) const {
-  return crypto::hash_fold(h, biscuit_ad_[hash_index(h)], {sidi, sidr});
+  auto& ad = biscuit_ad_[hash_index(h)];
+  if (!ad) ad = crypto::keyed_hash(h, crypto::hash_domains(h).biscuit_ad, *own_pk_);
+  return crypto::hash_fold(h, *ad, {sidi, sidr});
 }
 
 std::array<uint8_t, 16> Server::Impl::init_conf_hash(std::span<const uint8_t> msg) const {
@@ -354,7 +371,7 @@ WireProfile Server::active_profile(PeerHandle peer) const {
 std::array<uint8_t, 32> Server::peer_id(PeerHandle peer) const {
   const Peer* p = impl_->find(peer.index);
   if (!p) return {};
-  return p->consts[hash_index(hash_of(impl_->active_profile(*p)))].pid;
+  return p->consts.pid(hash_index(hash_of(impl_->active_profile(*p))));
 }
 
 std::optional<Timestamp> Server::next_initiation(PeerHandle peer) const {

@@ -44,6 +44,24 @@ struct KeyConstants {
   HashValue mac_key;  // hash(lhash("mac"), spk): macs of messages sent to spk's owner
 };
 
+// The KeyConstants of one public key per hash, computed on first use: with many peers,
+// start-up hashes each 512 KiB key only for the peer id (the index needs it); the chaining-key
+// and mac constants follow at the first handshake under that hash.
+class KeyConstantsCache {
+ public:
+  KeyConstantsCache() = default;
+  explicit KeyConstantsCache(const mceliece::PublicKey* pk) : pk_(pk) {}
+  const HashValue& pid(int hash_index) const;
+  // All three constants for a hash (index as hash_index()).
+  KeyConstants& operator[](int hash_index) const;
+
+ private:
+  enum class Have : uint8_t { kNone, kPid, kAll };
+  const mceliece::PublicKey* pk_ = nullptr;
+  mutable std::array<KeyConstants, kHashCount> c_{};
+  mutable std::array<Have, kHashCount> have_{};
+};
+
 // Kyber512 round-3 secret key: indcpa_sk(768) || pk(800) || SHA3-256(pk)(32) || z(32) (§2.5).
 inline constexpr std::size_t kKyberIndcpaSize = 768;
 inline constexpr std::size_t kKyberHashOffset = kKyberIndcpaSize + kyber::kPublicKeySize;
@@ -90,7 +108,7 @@ struct Peer {
   PublicKeyRef pk;
   Psk psk;
   WireProfile configured;
-  std::array<KeyConstants, kHashCount> consts;
+  KeyConstantsCache consts;  // of pk
   std::array<HashValue, kHashCount> osk_domain;
   std::array<uint8_t, 32> cookie_key;  // to open CookieReplies from this peer
   bool may_initiate;
@@ -171,8 +189,9 @@ class Server::Impl {
   const KemSuite* kems_;
   std::unique_ptr<LoadPolicy> load_;
 
-  std::array<KeyConstants, kHashCount> own_;      // over our own public key
-  std::array<HashValue, kHashCount> biscuit_ad_;  // hash(lhash("biscuit additional data"), spk)
+  KeyConstantsCache own_;  // over our own public key
+  // hash(lhash("biscuit additional data"), spk), computed on first use.
+  mutable std::array<std::optional<HashValue>, kHashCount> biscuit_ad_;
   std::array<uint8_t, 32> own_cookie_key_;
   Key32 cache_key_;
   BiscuitJar biscuits_;

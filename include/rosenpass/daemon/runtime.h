@@ -79,8 +79,8 @@ struct PeerSpec {
 
 // Changes to a running peer; its session and handshake in flight are kept.
 struct PeerUpdate {
-  std::optional<std::vector<SocketAddress>> endpoints;  // replaces configured + confirmed ones
-  std::optional<protocol::Psk> psk;                     // used from the next handshake on
+  std::optional<std::vector<SocketAddress>> endpoints = std::nullopt;  // replaces configured + confirmed
+  std::optional<protocol::Psk> psk = std::nullopt;  // used from the next handshake on
 };
 
 inline constexpr std::size_t kDropReasonCount = 10;  // protocol::DropReason values

@@ -8,3 +8,13 @@ if(TARGET rosenpass AND TARGET rp_protocol)
     RP_ROSENPASS_BIN="$<TARGET_FILE:rosenpass>"
     RP_BENCH_CACHE_DIR="${PROJECT_BINARY_DIR}/bench-cache/daemon-keys")
 endif()
+# bench_daemon_runtime: issue 12's figures (start-up CPU to the first InitHello, daemon vs
+# protocol-core CPU per handshake in one run, N peers initiated by the daemon).
+if(TARGET rosenpass AND TARGET rp_protocol)
+  rp_add_bench(bench_daemon_runtime SOURCES ${CMAKE_CURRENT_LIST_DIR}/daemon_runtime_bench.cpp
+    LIBS rp_daemon rp_protocol rp_kem_mceliece)
+  add_dependencies(bench_daemon_runtime rosenpass)
+  target_compile_definitions(bench_daemon_runtime PRIVATE
+    RP_ROSENPASS_BIN="$<TARGET_FILE:rosenpass>"
+    RP_BENCH_CACHE_DIR="${PROJECT_BINARY_DIR}/bench-cache/daemon-keys")
+endif()

@@ -1,5 +1,8 @@
 #include "rosenpass/daemon/key_files.h"
 
+#include "rosenpass/base/fd.h"
+#include "rosenpass/base/io.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -28,13 +31,9 @@ Error file_error(const std::string& what, const std::string& path, int err) {
 
 // Closes a descriptor on scope exit.
 struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
+  base::UniqueFd owner;
+  int fd;
+  explicit Fd(int f) : owner(f), fd(f) {}
 };
 
 // Reads exactly out.size() bytes; false on short read or error (errno set, 0 for short).
@@ -168,12 +167,8 @@ namespace {
 Status write_in_place(const std::string& path, std::span<const uint8_t> bytes) {
   Fd f(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
   if (f.fd < 0) return file_error("Could not write file", path, errno);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return file_error("Could not write file", path, errno);
-    done += static_cast<std::size_t>(n);
+  if (int err = base::write_all(f.fd, bytes); err != 0) {
+    return file_error("Could not write file", path, err);
   }
   return ok_status();
 }
@@ -213,13 +208,7 @@ Status write_file_atomic(const std::string& given_path, std::span<const uint8_t>
     return file_error("Could not write file", given_path, err);
   };
   if (exists && ::fchmod(f.fd, existing.st_mode & 07777) != 0) return fail(errno);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(errno);
-    done += static_cast<std::size_t>(n);
-  }
+  if (int err = base::write_all(f.fd, bytes); err != 0) return fail(err);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(errno);
   return ok_status();
 }

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "rosenpass/base/io.h"
 #include "rosenpass/daemon/debug_quote.h"
 
 namespace rosenpass::daemon {
@@ -16,15 +17,9 @@ std::string output_key_line(std::string_view peer_id_b64, const std::string& key
 }
 
 Status write_stdout_line(const std::string& line) {
-  std::string text = line + "\n";
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      return Error{"could not write key notification to stdout", {std::strerror(errno)}};
-    }
-    done += static_cast<std::size_t>(n);
+  const std::string text = line + "\n";
+  if (int err = base::write_all(STDOUT_FILENO, std::span(text.data(), text.size())); err != 0) {
+    return Error{"could not write key notification to stdout", {std::strerror(err)}};
   }
   return ok_status();
 }

@@ -1,5 +1,7 @@
 #include "rosenpass/daemon/logging.h"
 
+#include "rosenpass/base/io.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -97,12 +99,7 @@ void log(LogLevel level, std::string_view message) {
   line += message;
   line += '\n';
   // One write per record so records from the signal path and the loop never interleave.
-  std::size_t done = 0;
-  while (done < line.size()) {
-    ssize_t n = ::write(STDERR_FILENO, line.data() + done, line.size() - done);
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
+  (void)base::write_all(STDERR_FILENO, std::span(line.data(), line.size()));  // nowhere to report
 }
 
 }  // namespace rosenpass::daemon

@@ -52,6 +52,11 @@ KeyConstants& KeyConstantsCache::operator[](int hi) const {
   return c_[hi];
 }
 
+LazyCookieKey::operator std::span<const uint8_t, 32>() const {
+  if (!key_) key_ = cookie_reply_key(*pk_);
+  return *key_;
+}
+
 Server::Impl::Impl(ServerConfig config)
     : own_pk_(std::move(config.public_key)),
       own_sk_(std::move(config.secret_key)),
@@ -63,7 +68,7 @@ Server::Impl::Impl(ServerConfig config)
       cookies_(*rng_) {
   if (!own_pk_) throw std::invalid_argument("server needs its public key");
   own_ = KeyConstantsCache(own_pk_.get());
-  own_cookie_key_ = cookie_reply_key(*own_pk_);
+  own_cookie_key_ = LazyCookieKey(own_pk_.get());
 }
 
 std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
@@ -74,20 +79,27 @@ std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
   p->may_initiate = config.may_initiate;
   if (config.psk) p->psk = std::move(*config.psk);
   p->consts = KeyConstantsCache(p->pk.get());
+  const HashValue& identity = p->consts.pid(hash_index(HashChoice::kBlake2b));
+  if (identities_.count(identity)) return std::nullopt;
   for (HashChoice h : hashes_for(p->configured)) {
     int hi = hash_index(h);
-    if (by_pid_[hi].count(p->consts.pid(hi))) return std::nullopt;
     p->osk_domain[hi] = config.osk.organization.empty()
                             ? crypto::hash_domains(h).osk_wireguard
                             : crypto::osk_domain(h, config.osk.organization, config.osk.labels);
   }
-  p->cookie_key = cookie_reply_key(*p->pk);
+  p->cookie_key = LazyCookieKey(p->pk.get());
   // Any order both sides agree on works; the public keys are the only shared, distinct values.
   p->wins_races =
       std::lexicographical_compare(p->pk->begin(), p->pk->end(), own_pk_->begin(), own_pk_->end());
   uint32_t index = static_cast<uint32_t>(peers.size());
+  identities_.emplace(identity, index);
   for (HashChoice h : hashes_for(p->configured)) {
-    by_pid_[hash_index(h)].emplace(p->consts.pid(hash_index(h)), index);
+    const int hi = hash_index(h);
+    if (h == HashChoice::kBlake2b || p->configured != WireProfile::kAuto) {
+      by_pid_[hi].emplace(p->consts.pid(hi), index);
+    } else {
+      unindexed_[hi].push_back(index);
+    }
   }
   peers.push_back(std::move(p));
   return PeerHandle{index};
@@ -96,7 +108,10 @@ std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
 bool Server::Impl::remove_peer(uint32_t index) {
   Peer* p = find(index);
   if (!p) return false;
-  for (HashChoice h : hashes_for(p->configured)) by_pid_[hash_index(h)].erase(p->consts.pid(hash_index(h)));
+  for (auto& index_of : by_pid_) {
+    std::erase_if(index_of, [index](const auto& entry) { return entry.second == index; });
+  }
+  std::erase_if(identities_, [index](const auto& entry) { return entry.second == index; });
   std::erase_if(by_sid_, [index](const auto& entry) { return entry.second == index; });
   peers[index].reset();  // wipes its PSK, handshake and session secrets
   return true;
@@ -191,7 +206,11 @@ std::optional<uint32_t> Server::Impl::peer_by_pid(HashChoice h,
                                                   std::span<const uint8_t, 32> pid) const {
   HashValue key;
   std::copy(pid.begin(), pid.end(), key.begin());
-  const auto& m = by_pid_[hash_index(h)];
+  auto& m = by_pid_[hash_index(h)];
+  for (uint32_t i : unindexed_[hash_index(h)]) {
+    if (const Peer* p = find(i)) m.emplace(p->consts.pid(hash_index(h)), i);
+  }
+  unindexed_[hash_index(h)].clear();
   auto it = m.find(key);
   if (it == m.end()) return std::nullopt;
   return it->second;
@@ -332,6 +351,10 @@ std::unique_ptr<Server> Server::create(ServerConfig config, std::string* error) 
 
 Server::Server(ServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 Server::~Server() = default;
+
+Server::Impl& server_impl(Server& server) {
+  return *server.impl_;
+}
 
 std::optional<PeerHandle> Server::add_peer(PeerConfig config) {
   return impl_->add_peer(std::move(config));

@@ -62,6 +62,19 @@ class KeyConstantsCache {
   mutable std::array<Have, kHashCount> have_{};
 };
 
+// cookie_reply_key(pk) on first use: a SHAKE256 pass over 512 KiB that only the cookie
+// mechanism needs.
+class LazyCookieKey {
+ public:
+  LazyCookieKey() = default;
+  explicit LazyCookieKey(const mceliece::PublicKey* pk) : pk_(pk) {}
+  operator std::span<const uint8_t, 32>() const;
+
+ private:
+  const mceliece::PublicKey* pk_ = nullptr;
+  mutable std::optional<std::array<uint8_t, 32>> key_;
+};
+
 // Kyber512 round-3 secret key: indcpa_sk(768) || pk(800) || SHA3-256(pk)(32) || z(32) (§2.5).
 inline constexpr std::size_t kKyberIndcpaSize = 768;
 inline constexpr std::size_t kKyberHashOffset = kKyberIndcpaSize + kyber::kPublicKeySize;
@@ -110,7 +123,7 @@ struct Peer {
   WireProfile configured;
   KeyConstantsCache consts;  // of pk
   std::array<HashValue, kHashCount> osk_domain;
-  std::array<uint8_t, 32> cookie_key;  // to open CookieReplies from this peer
+  LazyCookieKey cookie_key;  // to open CookieReplies from this peer
   bool may_initiate;
   bool wins_races;  // our public key sorts higher: our handshake wins a simultaneous start
 
@@ -192,13 +205,21 @@ class Server::Impl {
   KeyConstantsCache own_;  // over our own public key
   // hash(lhash("biscuit additional data"), spk), computed on first use.
   mutable std::array<std::optional<HashValue>, kHashCount> biscuit_ad_;
-  std::array<uint8_t, 32> own_cookie_key_;
+  LazyCookieKey own_cookie_key_;
   Key32 cache_key_;
   BiscuitJar biscuits_;
   CookieJar cookies_;
 
-  std::array<std::map<HashValue, uint32_t>, kHashCount> by_pid_;
+  // Peer ids -> peer index, per hash. An auto peer's SHAKE256 id (a 512 KiB pass) is indexed
+  // at the first lookup under SHAKE256 (`unindexed_`); duplicates are found by the BLAKE2b id
+  // every peer has (`identities_`).
+  mutable std::array<std::map<HashValue, uint32_t>, kHashCount> by_pid_;
+  mutable std::array<std::vector<uint32_t>, kHashCount> unindexed_;
+  std::map<HashValue, uint32_t> identities_;
   std::unordered_map<uint32_t, uint32_t> by_sid_;  // session id -> peer index
 };
+
+// Reaches inside a Server (the recorded-vector replay test); not part of the API.
+Server::Impl& server_impl(Server& server);
 
 }  // namespace rosenpass::protocol

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "rosenpass/base/fd.h"
 #include "rosenpass/crypto/constant_time.h"
 #include "rosenpass/wireguard/backend.h"
 #include "secure_text.h"
@@ -16,19 +17,7 @@
 namespace rosenpass::wireguard {
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = base::UniqueFd;
 
 bool valid_device_name(std::string_view device) {
   // Interface names are at most 15 bytes and never contain '/'; this also keeps the

@@ -129,7 +129,7 @@ struct ReplayServer {
     };
     Bytes c0 = name(0, "cookie_secret_0"), c1 = name(1, "cookie_secret_1");
     Bytes b0 = name(2, "biscuit_key_0"), b1 = name(3, "biscuit_key_1");
-    server->impl().overwrite_secrets(
+    server_impl(*server).overwrite_secrets(
         std::span<const uint8_t, 16>(c0.data(), 16), std::span<const uint8_t, 16>(c1.data(), 16),
         std::span<const uint8_t, 32>(b0.data(), 32), std::span<const uint8_t, 32>(b1.data(), 32));
   }

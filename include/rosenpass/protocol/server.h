@@ -175,10 +175,9 @@ class Server {
   std::size_t peer_count() const;
 
   class Impl;
-  // For tests that need to reach inside (the recorded-vector replay); not part of the API.
-  Impl& impl() { return *impl_; }
 
  private:
+  friend Impl& server_impl(Server& server);  // src/protocol/server_impl.h, for replay tests
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,357 @@
+// The `rosenpass` daemon against the protocol core (issue 12 figures). Keypairs come from
+// RP_BENCH_CACHE (k0 = the daemon, k1..kN its peers; see daemon_scale_bench.cpp). CPU time
+// of the daemon is read from /proc/<pid>/schedstat (nanoseconds on CPU).
+//   BM_StartupToFirstInitHello  one peer, default config (protocol_version auto, key_out):
+//       daemon CPU from exec to the moment its first InitHello arrives (cpu_ms, median of 9)
+//   BM_HandshakeDaemonVsCore    the daemon as responder: CPU per handshake, and in this
+//       process the protocol core's responder share (handle() of InitHello and InitConf),
+//       interleaved in one run; ratio = daemon / core
+//   BM_DaemonInitiatesToManyPeers  N peers (RP_BENCH_PEERS, default 1000) with endpoints
+//       and protocol_version RP_BENCH_VERSION (default V02; "auto" cycles wires when the
+//       simulated peers, all in this one process, answer late):
+//       first InitHello after spawn, every peer keyed, anonymous RSS, CPU per handshake,
+//       and with RP_BENCH_STEADY_S > 0 the CPU per second over that many seconds of rekeying
+// RP_BENCH_ROSENPASS=<path> runs another `rosenpass` build instead (for before/after figures).
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "rosenpass/daemon/key_files.h"
+#include "rosenpass/protocol/server.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace proto = rosenpass::protocol;
+using Clock = std::chrono::steady_clock;
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+fs::path cache_dir() {
+  return env_or("RP_BENCH_CACHE", RP_BENCH_CACHE_DIR);
+}
+
+std::string key(int i, const char* ext) {
+  return (cache_dir() / ("k" + std::to_string(i) + ext)).string();
+}
+
+double cpu_ms(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/schedstat");
+  double ns = 0;
+  f >> ns;
+  return ns / 1e6;
+}
+
+double thread_cpu_ms() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+double rss_anon_mib(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(f, line);) {
+    if (line.rfind("RssAnon:", 0) == 0) return std::stod(line.substr(8)) / 1024;
+  }
+  return 0;
+}
+
+std::size_t exchanged_lines(const fs::path& p) {
+  std::ifstream f(p);
+  std::size_t n = 0;
+  for (std::string line; std::getline(f, line);) n += line.find(" exchanged") != line.npos;
+  return n;
+}
+
+struct UdpEnd {
+  int fd = -1;
+  sockaddr_in addr{};
+  UdpEnd() {
+    fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  }
+  ~UdpEnd() { ::close(fd); }
+  int port() const { return ntohs(addr.sin_port); }
+};
+
+int free_port() {
+  UdpEnd probe;
+  return probe.port();
+}
+
+// A temporary directory and a daemon started on a config written there.
+struct Daemon {
+  fs::path work;
+  pid_t pid = -1;
+  explicit Daemon(const std::string& config) {
+    work = fs::temp_directory_path() / ("rp-bench-rt-" + std::to_string(::getpid()));
+    fs::create_directories(work);
+    std::ofstream(work / "daemon.toml") << config;
+  }
+  void start() {
+    pid = ::fork();
+    if (pid == 0) {
+      int o = ::open((work / "daemon.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int e = ::open((work / "daemon.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(o, 1);
+      ::dup2(e, 2);
+      // RP_BENCH_ROSENPASS: another build to compare (e.g. main's).
+      const std::string bin = env_or("RP_BENCH_ROSENPASS", RP_ROSENPASS_BIN);
+      ::execl(bin.c_str(), bin.c_str(), "exchange-config",
+              (work / "daemon.toml").c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+  }
+  ~Daemon() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+    std::error_code ec;
+    fs::remove_all(work, ec);
+  }
+};
+
+std::string header(int port) {
+  return "public_key = \"" + key(0, ".pk") + "\"\nsecret_key = \"" + key(0, ".sk") +
+         "\"\nlisten = [\"127.0.0.1:" + std::to_string(port) + "\"]\n";
+}
+
+// A simulated peer: protocol::Server with keypair k<i> and its own UDP socket.
+struct SimPeer {
+  std::unique_ptr<proto::Server> server;
+  proto::PeerHandle daemon;
+  UdpEnd sock;
+  bool keyed = false;
+  SimPeer(int i, const proto::PublicKeyRef& daemon_pk, bool initiates) {
+    auto sk = rosenpass::daemon::load_secret_key(key(i, ".sk"));
+    auto pk = rosenpass::daemon::load_public_key(key(i, ".pk"));
+    proto::ServerConfig sc;
+    sc.public_key = *pk;
+    sc.secret_key = std::move(sk->key);
+    sc.load_policy = proto::make_never_under_load();
+    server = proto::Server::create(std::move(sc));
+    proto::PeerConfig pc;
+    pc.public_key = daemon_pk;
+    pc.profile = initiates ? proto::WireProfile::kV02 : proto::WireProfile::kAuto;
+    pc.may_initiate = false;
+    daemon = *server->add_peer(std::move(pc));
+  }
+  void send(const std::vector<uint8_t>& b, const sockaddr_in& to) const {
+    ::sendto(sock.fd, b.data(), b.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  }
+};
+
+proto::Timestamp now_ts() {
+  return std::chrono::duration_cast<proto::Timestamp>(Clock::now().time_since_epoch());
+}
+
+// Handles whatever arrived at `p`; replies go back to the sender. True if anything arrived.
+bool pump(SimPeer& p) {
+  uint8_t buf[2048];
+  bool any = false;
+  for (;;) {
+    sockaddr_in from{};
+    socklen_t len = sizeof from;
+    ssize_t got = ::recvfrom(p.sock.fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+    if (got <= 0) return any;
+    any = true;
+    auto r = p.server->handle(std::span(buf, std::size_t(got)), std::span<const uint8_t>(), now_ts());
+    if (r.reply) p.send(*r.reply, from);
+    if (r.event) p.keyed = true;
+  }
+}
+
+void BM_StartupToFirstInitHello(benchmark::State& state) {
+  std::vector<double> samples;
+  for (auto _ : state) {
+    for (int run = 0; run < 9; ++run) {
+      UdpEnd peer;
+      Daemon d(header(free_port()) + "\n[[peers]]\npublic_key = \"" + key(1, ".pk") +
+               "\"\nendpoint = \"127.0.0.1:" + std::to_string(peer.port()) +
+               "\"\nkey_out = \"/dev/null\"\n");
+      d.start();
+      int ep = ::epoll_create1(0);
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ::epoll_ctl(ep, EPOLL_CTL_ADD, peer.fd, &ev);
+      if (::epoll_wait(ep, &ev, 1, 20000) == 1) samples.push_back(cpu_ms(d.pid));
+      ::close(ep);
+    }
+  }
+  std::sort(samples.begin(), samples.end());
+  state.counters["cpu_ms_median"] = samples.empty() ? -1 : samples[samples.size() / 2];
+  state.counters["cpu_ms_min"] = samples.empty() ? -1 : samples.front();
+}
+
+void BM_HandshakeDaemonVsCore(benchmark::State& state) {
+  const int handshakes = std::stoi(env_or("RP_BENCH_HANDSHAKES", "40"));
+  for (auto _ : state) {
+    const int port = free_port();
+    Daemon d(header(port) + "\n[[peers]]\npublic_key = \"" + key(1, ".pk") + "\"\nkey_out = \"" +
+             (fs::temp_directory_path() / ("rp-bench-rt-out-" + std::to_string(::getpid()))).string() +
+             "\"\nprotocol_version = \"V02\"\n");
+    d.start();
+    sockaddr_in daemon_addr{};
+    daemon_addr.sin_family = AF_INET;
+    daemon_addr.sin_port = htons(uint16_t(port));
+    daemon_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    auto daemon_pk = *rosenpass::daemon::load_public_key(key(0, ".pk"));
+    SimPeer sim(1, daemon_pk, true);
+    // The same pair in process: the core's responder share, timed around its handle() calls.
+    auto own_sk = rosenpass::daemon::load_secret_key(key(0, ".sk"));
+    proto::ServerConfig rc;
+    rc.public_key = daemon_pk;
+    rc.secret_key = std::move(own_sk->key);
+    rc.load_policy = proto::make_never_under_load();
+    auto core = proto::Server::create(std::move(rc));
+    proto::PeerConfig pc;
+    pc.public_key = *rosenpass::daemon::load_public_key(key(1, ".pk"));
+    pc.profile = proto::WireProfile::kV02;
+    pc.may_initiate = false;
+    (void)core->add_peer(std::move(pc));
+    SimPeer sim2(1, daemon_pk, true);
+
+    auto one_daemon_handshake = [&] {
+      sim.keyed = false;
+      auto ih = sim.server->initiate(sim.daemon, now_ts());
+      sim.send(*ih, daemon_addr);
+      const auto deadline = Clock::now() + std::chrono::seconds(20);
+      std::size_t lines_before = exchanged_lines(d.work / "daemon.out");
+      while (Clock::now() < deadline) {
+        pump(sim);
+        auto o = sim.server->poll(now_ts());
+        for (auto& dg : o.datagrams) sim.send(dg.bytes, daemon_addr);
+        if (sim.keyed && exchanged_lines(d.work / "daemon.out") > lines_before) return true;
+        ::usleep(200);
+      }
+      return false;
+    };
+    double core_ms = 0;
+    auto one_core_handshake = [&] {
+      auto ih = sim2.server->initiate(sim2.daemon, now_ts());
+      double t0 = thread_cpu_ms();
+      auto rh = core->handle(*ih, std::span<const uint8_t>(), now_ts());
+      core_ms += thread_cpu_ms() - t0;
+      auto ic = sim2.server->handle(*rh.reply, std::span<const uint8_t>(), now_ts());
+      t0 = thread_cpu_ms();
+      auto ed = core->handle(*ic.reply, std::span<const uint8_t>(), now_ts());
+      core_ms += thread_cpu_ms() - t0;
+      (void)sim2.server->handle(*ed.reply, std::span<const uint8_t>(), now_ts());
+    };
+    // Warm-up: the daemon's start-up and first handshake are not counted.
+    if (!one_daemon_handshake()) {
+      state.SkipWithError("daemon did not complete the first handshake");
+      return;
+    }
+    one_core_handshake();
+    core_ms = 0;
+    const double cpu_before = cpu_ms(d.pid);
+    int ok = 0;
+    for (int i = 0; i < handshakes; ++i) {
+      ok += one_daemon_handshake();
+      one_core_handshake();
+    }
+    const double daemon_per = (cpu_ms(d.pid) - cpu_before) / ok;
+    const double core_per = core_ms / handshakes;
+    state.counters["handshakes"] = ok;
+    state.counters["daemon_cpu_ms_per_hs"] = daemon_per;
+    state.counters["core_cpu_ms_per_hs"] = core_per;
+    state.counters["ratio"] = daemon_per / core_per;
+    std::error_code ec;
+    fs::remove(fs::temp_directory_path() / ("rp-bench-rt-out-" + std::to_string(::getpid())), ec);
+  }
+}
+
+void BM_DaemonInitiatesToManyPeers(benchmark::State& state) {
+  const int n = std::stoi(env_or("RP_BENCH_PEERS", "1000"));
+  const int steady_s = std::stoi(env_or("RP_BENCH_STEADY_S", "0"));
+  for (auto _ : state) {
+    auto daemon_pk = *rosenpass::daemon::load_public_key(key(0, ".pk"));
+    std::vector<std::unique_ptr<SimPeer>> peers;
+    int ep = ::epoll_create1(0);
+    std::ostringstream cfg;
+    Daemon d("");
+    for (int i = 1; i <= n; ++i) {
+      peers.push_back(std::make_unique<SimPeer>(i, daemon_pk, false));
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.u32 = uint32_t(i - 1);
+      ::epoll_ctl(ep, EPOLL_CTL_ADD, peers.back()->sock.fd, &ev);
+      cfg << "\n[[peers]]\npublic_key = \"" << key(i, ".pk") << "\"\nendpoint = \"127.0.0.1:"
+          << peers.back()->sock.port() << "\"\nkey_out = \"" << (d.work / ("out" + std::to_string(i))).string()
+          << "\"\nprotocol_version = \"" << env_or("RP_BENCH_VERSION", "V02") << "\"\n";
+    }
+    std::ofstream(d.work / "daemon.toml") << header(free_port()) << cfg.str();
+    const auto t0 = Clock::now();
+    d.start();
+    double first_ms = -1, all_ms = -1;
+    std::size_t keyed = 0;
+    const auto deadline = t0 + std::chrono::seconds(std::stoi(env_or("RP_BENCH_DEADLINE_S", "300")));
+    while (Clock::now() < deadline) {
+      epoll_event events[64];
+      int k = ::epoll_wait(ep, events, 64, 50);
+      for (int e = 0; e < k; ++e) {
+        if (first_ms < 0) first_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        pump(*peers[events[e].data.u32]);
+      }
+      if (k <= 0 || Clock::now() - t0 > std::chrono::seconds(1)) {
+        keyed = exchanged_lines(d.work / "daemon.out");
+        if (keyed >= std::size_t(n)) {
+          all_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+          break;
+        }
+      }
+    }
+    const double cpu_keyed = cpu_ms(d.pid);
+    const double rss = rss_anon_mib(d.pid);
+    double steady = -1;
+    if (steady_s > 0) {
+      const double c0 = cpu_ms(d.pid);
+      const auto s0 = Clock::now();
+      while (Clock::now() - s0 < std::chrono::seconds(steady_s)) {
+        epoll_event events[64];
+        int k = ::epoll_wait(ep, events, 64, 50);
+        for (int e = 0; e < k; ++e) pump(*peers[events[e].data.u32]);
+      }
+      steady = (cpu_ms(d.pid) - c0) / 1000 / steady_s;
+    }
+    ::close(ep);
+    state.counters["peers"] = n;
+    state.counters["first_initiation_ms"] = first_ms;
+    state.counters["all_keyed_ms"] = all_ms;
+    state.counters["keyed"] = double(keyed);
+    state.counters["rss_anon_MiB"] = rss;
+    state.counters["daemon_cpu_ms_to_all_keyed"] = cpu_keyed;
+    state.counters["steady_cpu_s_per_s"] = steady;
+  }
+}
+
+BENCHMARK(BM_StartupToFirstInitHello)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HandshakeDaemonVsCore)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DaemonInitiatesToManyPeers)->Iterations(1)->Unit(benchmark::kSecond);
+
+}  // namespace

@@ -27,6 +27,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -59,6 +60,21 @@ double cpu_ms(pid_t pid) {
   double ns = 0;
   f >> ns;
   return ns / 1e6;
+}
+
+// User and system CPU milliseconds (clock-tick resolution) from /proc/<pid>/stat.
+std::pair<double, double> user_sys_ms(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::istringstream is(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ut = 0, st = 0;
+  for (int i = 3; i <= 15 && is >> field; ++i) {
+    if (i == 14) ut = std::stod(field);
+    if (i == 15) st = std::stod(field);
+  }
+  const double tick_ms = 1000.0 / double(::sysconf(_SC_CLK_TCK));
+  return {ut * tick_ms, st * tick_ms};
 }
 
 double thread_cpu_ms() {
@@ -270,12 +286,16 @@ void BM_HandshakeDaemonVsCore(benchmark::State& state) {
     one_core_handshake();
     core_ms = 0;
     const double cpu_before = cpu_ms(d.pid);
+    const auto us_before = user_sys_ms(d.pid);
     int ok = 0;
     for (int i = 0; i < handshakes; ++i) {
       ok += one_daemon_handshake();
       one_core_handshake();
     }
     const double daemon_per = (cpu_ms(d.pid) - cpu_before) / ok;
+    const auto us_after = user_sys_ms(d.pid);
+    state.counters["daemon_user_ms_per_hs"] = (us_after.first - us_before.first) / ok;
+    state.counters["daemon_sys_ms_per_hs"] = (us_after.second - us_before.second) / ok;
     const double core_per = core_ms / handshakes;
     state.counters["handshakes"] = ok;
     state.counters["daemon_cpu_ms_per_hs"] = daemon_per;
@@ -308,14 +328,17 @@ void BM_DaemonInitiatesToManyPeers(benchmark::State& state) {
     std::ofstream(d.work / "daemon.toml") << header(free_port()) << cfg.str();
     const auto t0 = Clock::now();
     d.start();
-    double first_ms = -1, all_ms = -1;
+    double first_ms = -1, first_cpu_ms = -1, all_ms = -1;
     std::size_t keyed = 0;
     const auto deadline = t0 + std::chrono::seconds(std::stoi(env_or("RP_BENCH_DEADLINE_S", "300")));
     while (Clock::now() < deadline) {
       epoll_event events[64];
       int k = ::epoll_wait(ep, events, 64, 50);
       for (int e = 0; e < k; ++e) {
-        if (first_ms < 0) first_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        if (first_ms < 0) {
+          first_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+          first_cpu_ms = cpu_ms(d.pid);
+        }
         pump(*peers[events[e].data.u32]);
       }
       if (k <= 0 || Clock::now() - t0 > std::chrono::seconds(1)) {
@@ -342,6 +365,7 @@ void BM_DaemonInitiatesToManyPeers(benchmark::State& state) {
     ::close(ep);
     state.counters["peers"] = n;
     state.counters["first_initiation_ms"] = first_ms;
+    state.counters["first_initiation_cpu_ms"] = first_cpu_ms;
     state.counters["all_keyed_ms"] = all_ms;
     state.counters["keyed"] = double(keyed);
     state.counters["rss_anon_MiB"] = rss;

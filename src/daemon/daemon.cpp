@@ -89,6 +89,7 @@ class Shell {
   int epoll_fd_ = -1;
   bool fatal_ = false;
   bool verbose_ = false;
+  Timestamp armed_at_{-1};
   uint64_t replies_dropped_ = 0;
   std::deque<PeerSpec> deferred_;  // loaded and checked, added by the loop
   std::size_t next_deferred_ = 0;
@@ -293,6 +294,8 @@ void Shell::on_event(const RuntimeEvent& e) {
 }
 
 void Shell::arm_timer(Timestamp at) {
+  if (at == armed_at_) return;  // unchanged: spare the syscall
+  armed_at_ = at;
   // Absolute CLOCK_MONOTONIC time (steady_clock is CLOCK_MONOTONIC on Linux).
   const auto abs = std::chrono::duration_cast<std::chrono::nanoseconds>(
                        epoch_.time_since_epoch()) +
@@ -378,6 +381,7 @@ int Shell::loop() {
       if (tag == kTimerTag) {
         uint64_t expirations;
         [[maybe_unused]] auto r = ::read(timer_fd_, &expirations, sizeof expirations);
+        armed_at_ = Timestamp(-1);  // fired: the next wake-up must be armed again
         due = true;
         continue;
       }

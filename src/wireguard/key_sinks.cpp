@@ -71,7 +71,7 @@ base::Result<std::unique_ptr<base::KeySink>> make_wireguard_key_sink(
     const std::vector<std::string>& extra_params, std::size_t peer_index, bool rehandshake) {
   auto pk = wg_public_key_from_base64(peer_b64);
   if (!pk) return base::make_error("Failed to parse peer id b64");
-  if (rehandshake && !dynamic_cast<NativePskSink*>(sink.get())) {
+  if (rehandshake && !sink->can_rehandshake()) {
     return base::make_error("peer " + std::to_string(peer_index) +
                             ": `rehandshake` needs direct WireGuard delivery; a PSK broker "
                             "cannot re-add the WireGuard peer");

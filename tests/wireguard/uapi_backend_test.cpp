@@ -5,6 +5,7 @@
 #include "process_util.h"
 #include "rosenpass/crypto/random.h"
 #include "rosenpass/wireguard/backend.h"
+#include "rosenpass/wireguard/key_sinks.h"
 #include "rosenpass/wireguard/native_psk_sink.h"
 
 namespace rosenpass::wireguard {
@@ -149,6 +150,34 @@ TEST_F(UapiTest, RehandshakeKeepsEndpointAllowedIpsAndKeepalive) {
   auto again = backend->get_device(device_);
   ASSERT_TRUE(std::holds_alternative<DeviceInfo>(again));
   EXPECT_TRUE(std::get<DeviceInfo>(again).has_peer(fresh_key));
+}
+
+// `rehandshake` is refused at load time for a sink that cannot re-add peers (a PSK broker).
+TEST(WireGuardKeySink, RehandshakeNeedsASinkThatCanReAdd) {
+  struct Recorder : PskSink {
+    bool can = true;
+    bool saw_rehandshake = false;
+    PskDeliveryResult install(const WireGuardPeerTarget&, std::span<const uint8_t, 32>) override {
+      return {};
+    }
+    PskDeliveryResult install(const PreparedTarget& t, std::span<const uint8_t, 32>) override {
+      saw_rehandshake = t.rehandshake;
+      return {};
+    }
+    bool can_rehandshake() const override { return can; }
+  };
+  auto sink = std::make_shared<Recorder>();
+  const std::string peer = wg_key_to_base64(random_public_key());
+  auto ks = make_wireguard_key_sink(sink, "wg0", peer, {}, 3, true);
+  ASSERT_TRUE(ks.ok());
+  auto key = crypto::Secret<32>::random(crypto::system_random());
+  EXPECT_TRUE((*ks)->install({base::KeyKind::kExchanged, key, "id"}).ok());
+  EXPECT_TRUE(sink->saw_rehandshake);
+  sink->can = false;
+  auto refused = make_wireguard_key_sink(sink, "wg0", peer, {}, 3, true);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().chain().find("peer 3"), std::string::npos);
+  EXPECT_TRUE(make_wireguard_key_sink(sink, "wg0", peer, {}, 3, false).ok());
 }
 
 TEST(UapiBackend, MissingDeviceIsNoSuchDevice) {

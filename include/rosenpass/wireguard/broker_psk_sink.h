@@ -24,6 +24,9 @@ class BrokerPskSink final : public PskSink {
   // Receives "Error from PSK broker: …" for every non-success response (log it as a warning).
   using ErrorHandler = std::function<void(const std::string&)>;
 
+  // The broker protocol only sets PSKs; it cannot re-add a WireGuard peer.
+  bool can_rehandshake() const override { return false; }
+
   // Connects to a listening socket handler.
   static std::variant<std::unique_ptr<BrokerPskSink>, std::string> connect_path(
       const std::filesystem::path& path);

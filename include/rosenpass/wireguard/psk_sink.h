@@ -55,6 +55,10 @@ class PskSink {
                                     std::span<const uint8_t, 32> psk) {
     return install(target.target, psk);
   }
+  // Whether install() honours PreparedTarget::rehandshake (re-adding the WireGuard peer).
+  // True for direct delivery and for wrappers that forward PreparedTargets; a PSK broker
+  // cannot (its protocol only sets the PSK) and says false.
+  virtual bool can_rehandshake() const { return true; }
 };
 
 // Replaces the target's PSK with 32 fresh random bytes (what happens when a key goes stale).

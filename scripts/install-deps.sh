@@ -12,6 +12,7 @@ packages=(
   faketime                            # libfaketime: the stale-key VPN test runs rosenpass 10x faster
   golang-go                           # the Go package's tests (bindings/go, cgo over librosenpass)
   abigail-tools                       # abidw/abidiff: librosenpass ABI check (scripts/check-abi.sh)
+  bash-completion zsh fish            # the completion tests drive each shell's completer
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -31,6 +31,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr uint64_t kSignalTag = ~uint64_t{0};
 constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
+constexpr uint64_t kWatchTag = uint64_t{1} << 32;  // + index into DaemonHooks::watches
 constexpr std::size_t kMaxQueuedPerSocket = 1024;  // peer datagrams waiting for EPOLLOUT
 // Adding a peer hashes its 512 KiB public key (its peer ids): with thousands of peers the
 // first ones start their handshakes while the rest are added between loop iterations.
@@ -102,10 +103,7 @@ Status Shell::start() {
   if (!cfg_.keypair) return make_error("Server keypair missing.");
   auto sk = load_secret_key(cfg_.keypair->secret_key);
   if (!sk) return sk.error();
-  if (sk->was_legacy_layout) {
-    log_warn("secret-key file " + debug_quote(cfg_.keypair->secret_key) +
-             " has the 13568-byte layout of rosenpass v0.2.x; converted on load");
-  }
+  // A v0.2.x secret-key layout was already reported by validation (one warning, one wording).
   auto pk = load_public_key(cfg_.keypair->public_key);
   if (!pk) return pk.error();
   // 2. Signals.
@@ -141,6 +139,10 @@ Status Shell::start() {
   for (std::size_t i = 0; i < sockets_.size(); ++i) {
     ev.data.u64 = i;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, sockets_[i].fd(), &ev);
+  }
+  for (std::size_t i = 0; i < hooks_.watches.size(); ++i) {
+    ev.data.u64 = kWatchTag + i;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, hooks_.watches[i].fd, &ev);
   }
   return ok_status();
 }
@@ -383,6 +385,10 @@ int Shell::loop() {
         [[maybe_unused]] auto r = ::read(timer_fd_, &expirations, sizeof expirations);
         armed_at_ = Timestamp(-1);  // fired: the next wake-up must be armed again
         due = true;
+        continue;
+      }
+      if (tag >= kWatchTag) {
+        hooks_.watches[tag - kWatchTag].on_ready();
         continue;
       }
       const auto si = static_cast<std::size_t>(tag);

@@ -32,9 +32,15 @@ proto::WireProfile to_profile(ProtocolVersion v) {
 // key_out: the file, then the stdout line (a failed file write prints no line).
 class KeyOutSink final : public base::KeySink {
  public:
-  explicit KeyOutSink(std::string path) : path_(std::move(path)) {}
+  explicit KeyOutSink(std::string path)
+      : path_(path), file_(KeyOutFile::prepare(path, [](const std::string& m) { log_warn(m); })) {
+    if (std::size_t n = file_.removed_temp_files()) {
+      log_info("removed " + std::to_string(n) + " temporary file(s) of an interrupted write of " +
+               debug_quote(path_));
+    }
+  }
   base::SinkResult install(const base::KeyUpdate& u) override {
-    if (auto st = write_key_out(path_, u.key); !st) {
+    if (auto st = file_.write(u.key); !st) {
       return base::SinkResult::failed(st.error().chain());
     }
     const auto kind =
@@ -47,6 +53,7 @@ class KeyOutSink final : public base::KeySink {
 
  private:
   std::string path_;
+  KeyOutFile file_;  // prepared once (symlinks, stale temporary files, atomic or in place)
 };
 
 }  // namespace

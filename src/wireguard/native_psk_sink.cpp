@@ -7,14 +7,41 @@ NativePskSink::NativePskSink(std::unique_ptr<WireGuardBackend> backend)
 
 PskDeliveryResult NativePskSink::install(const WireGuardPeerTarget& target,
                                          std::span<const uint8_t, 32> psk) {
-  return install(prepare_target(target), psk);
+  DeviceConfig config;
+  PeerConfig peer;
+  peer.public_key = target.peer;
+  peer.preshared_key = WgSecretKey::from(psk);
+  // extra_params may name further peers (`peer KEY ...`), as after `wg set DEV peer PK`.
+  std::vector<PeerConfig> more;
+  if (auto err = apply_wg_set_params(target.extra_params, peer, &more)) {
+    return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + *err};
+  }
+  config.peers.push_back(std::move(peer));
+  for (auto& p : more) config.peers.push_back(std::move(p));
+  if (auto err = backend_->set_device(target.device, config)) {
+    // Like a failing `wg` child in the reference: reported, not fatal to the event loop.
+    return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
+  }
+  return {};
 }
 
 PskDeliveryResult NativePskSink::install(const PreparedTarget& prepared,
                                          std::span<const uint8_t, 32> psk) {
-  const WireGuardPeerTarget& target = prepared.target;
+  if (prepared.names_more_peers) {
+    auto r = install(prepared.target, psk);
+    if (!r.ok() || !prepared.rehandshake) return r;
+    // The further peers are set; now re-add ours with what the device holds for it.
+    PeerConfig again;
+    again.public_key = prepared.target.peer;
+    again.preshared_key = WgSecretKey::from(psk);
+    if (auto err = set_psk_and_rehandshake(*backend_, prepared.target.device, std::move(again))) {
+      return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
+    }
+    return r;
+  }
   if (prepared.parse_error) {
-    return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + *prepared.parse_error};
+    return {PskDeliveryStatus::kRejected,
+            "could not pass psk to WireGuard: " + *prepared.parse_error};
   }
   DeviceConfig config;
   PeerConfig peer;  // the prepared one holds no secret, so it is copied field by field
@@ -26,14 +53,13 @@ PskDeliveryResult NativePskSink::install(const PreparedTarget& prepared,
   peer.remove = prepared.peer.remove;
   peer.preshared_key = WgSecretKey::from(psk);
   if (prepared.rehandshake) {
-    if (auto err = set_psk_and_rehandshake(*backend_, target.device, std::move(peer))) {
+    if (auto err = set_psk_and_rehandshake(*backend_, prepared.target.device, std::move(peer))) {
       return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
     }
     return {};
   }
   config.peers.push_back(std::move(peer));
-  if (auto err = backend_->set_device(target.device, config)) {
-    // Like a failing `wg` child in the reference: reported, not fatal to the event loop.
+  if (auto err = backend_->set_device(prepared.target.device, config)) {
     return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
   }
   return {};

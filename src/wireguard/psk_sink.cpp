@@ -7,7 +7,11 @@ namespace rosenpass::wireguard {
 PreparedTarget prepare_target(WireGuardPeerTarget target) {
   PreparedTarget p;
   p.peer.public_key = target.peer;
-  p.parse_error = apply_wg_set_params(target.extra_params, p.peer);
+  std::vector<PeerConfig> more;
+  p.parse_error = apply_wg_set_params(target.extra_params, p.peer, &more);
+  // Further peers' settings, or a preshared-key word, hold secrets (a PeerConfig is not
+  // copyable): those targets keep being parsed at each install, as before.
+  p.names_more_peers = !more.empty() || p.peer.preshared_key.has_value();
   p.target = std::move(target);
   return p;
 }

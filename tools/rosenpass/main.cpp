@@ -1,5 +1,6 @@
 // rosenpass: post-quantum key exchange beside WireGuard. All behaviour lives in rp_daemon;
 // this file only picks the factories: key generation, the daemon and WireGuard key sinks.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ int main(int argc, char** argv) {
       if (!sink) {
         daemon::log_error(sink.error().chain());
         return 1;
+      }
+      if (int fd = (*sink)->watch_fd(); fd >= 0) {
+        hooks.watches.push_back(
+            {fd, [psk = *sink] { psk->on_ready(std::chrono::steady_clock::now()); }});
       }
       hooks.sinks.wireguard = [psk = std::move(*sink)](const daemon::WireGuardTarget& t,
                                                        std::size_t index) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rosenpass/daemon/config.h"
 #include "rosenpass/daemon/peer_loader.h"
@@ -15,6 +16,13 @@ namespace rosenpass::daemon {
 struct DaemonHooks {
   // Sinks the daemon cannot build itself (WireGuard PSK delivery: rp_wireguard).
   SinkFactories sinks;
+  // Descriptors of sinks with a life of their own (a spawned PSK broker's pidfd and socket):
+  // watched for readability; `on_ready` runs whenever one is readable.
+  struct Watch {
+    int fd;
+    std::function<void()> on_ready;
+  };
+  std::vector<Watch> watches;
   // Called once the sockets are bound (a port below 1024 needs its capability until then),
   // to drop privileges; an error message stops start-up.
   std::function<std::optional<std::string>()> drop_privileges;

@@ -22,8 +22,9 @@ struct SinkFactories {
 };
 
 // Builds peer `index` of a config: errors name the peer and the file or endpoint at fault;
-// warnings (v0.2.3 PSK whitespace) are logged. Sinks: key_out file + stdout line, then
-// WireGuard. `name` is "peer <index>".
+// warnings (v0.2.3 PSK whitespace, key_out fallbacks) are logged. Sinks: key_out file +
+// stdout line, then WireGuard. `name` is "peer <index>". Call after dropping privileges: the
+// key_out file is probed as the daemon will write it.
 Result<PeerSpec> load_peer(const PeerConfig& config, std::size_t index,
                            const SinkFactories& factories);
 

@@ -3,6 +3,7 @@
 // WireGuard itself, kernel or userspace) and BrokerPskSink (asks a broker process, §4.7).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -40,6 +41,7 @@ struct PreparedTarget {
   // After setting the PSK, remove and re-add the WireGuard peer (endpoint, allowed IPs and
   // keepalive kept) so its next handshake uses the new PSK at once (set_psk_and_rehandshake).
   bool rehandshake = false;
+  bool names_more_peers = false;  // extra_params configure further peers: parsed at each install
 };
 PreparedTarget prepare_target(WireGuardPeerTarget target);
 
@@ -59,6 +61,12 @@ class PskSink {
   // True for direct delivery and for wrappers that forward PreparedTargets; a PSK broker
   // cannot (its protocol only sets the PSK) and says false.
   virtual bool can_rehandshake() const { return true; }
+
+  // Event-loop hooks for sinks with a life of their own (a spawned PSK broker). The shell
+  // registers watch_fd() once, for readability (EPOLLIN), if it is not -1; the fd stays the
+  // same for the sink's lifetime. Whenever it is readable the shell calls on_ready(now).
+  virtual int watch_fd() const { return -1; }
+  virtual void on_ready(std::chrono::steady_clock::time_point /*now*/) {}
 };
 
 // Replaces the target's PSK with 32 fresh random bytes (what happens when a key goes stale).

@@ -29,6 +29,11 @@ find_package(benchmark REQUIRED)
 find_package(Threads REQUIRED)
 include(GoogleTest)
 
+# Not needed to build; used by tests and CI (scripts/install-deps.sh installs them):
+# - golang-go: the Go package (bindings/go) and its tests, which wrap the C API for Go hosts
+#   such as NetBird; standard library only, so no module downloads.
+# - abigail-tools: abidw/abidiff compare librosenpass's exported ABI with the stored baseline
+#   (scripts/check-abi.sh), so an accidental ABI break fails CI.
 # Test-only programs (scripts/install-deps.sh), found at test time, not by CMake: bash with
 # bash-completion, zsh and fish run the `--print-completions` scripts as a user's shell would
 # (tests skip a shell that is missing); `wg` (wireguard-tools) is the oracle for extra_params.

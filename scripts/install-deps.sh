@@ -11,6 +11,8 @@ packages=(
   iproute2 iputils-ping socat         # network-namespace tests
   wireguard-go wireguard-tools        # userspace WireGuard for end-to-end tests; `wg` only to check
   faketime                            # libfaketime: the stale-key VPN test runs rosenpass 10x faster
+  golang-go                           # the Go package's tests (bindings/go, cgo over librosenpass)
+  abigail-tools                       # abidw/abidiff: librosenpass ABI check (scripts/check-abi.sh)
   bash-completion zsh fish            # the completion tests drive each shell's completer
 )
 missing=()

@@ -16,7 +16,7 @@ constexpr std::string_view kTopKeys =
     "`public_key`, `secret_key`, `listen`, `verbosity`, `peers`, `api`";
 constexpr std::string_view kPeerKeys =
     "`public_key`, `endpoint`, `pre_shared_key`, `key_out`, `device`, `peer`, `extra_params`, "
-    "`protocol_version`, `osk_organization`, `osk_label`";
+    "`protocol_version`, `osk_organization`, `osk_label`, `rehandshake`";
 constexpr std::string_view kApiKeys = "`listen_path`, `listen_fd`, `stream_fd`";
 
 std::string where(const toml::node& n) {
@@ -95,6 +95,7 @@ Result<PeerConfig> parse_peer(std::size_t index, const toml::table& t, Config& c
   std::optional<std::string> device, wg_peer;
   std::vector<std::string> extra;
   bool have_public_key = false;
+  std::optional<bool> rehandshake;
   auto expand = [&](std::string p) { return expand_tilde(p, home); };
   for (const auto& [k, v] : t) {
     std::string_view key = k.str();
@@ -133,6 +134,10 @@ Result<PeerConfig> parse_peer(std::size_t index, const toml::table& t, Config& c
                           "`auto`");
       }
       peer.protocol_version = *pv;
+    } else if (key == "rehandshake") {
+      auto b = v.as_boolean();
+      if (!b) return type_error(key, v, "a boolean");
+      rehandshake = b->get();
     } else if (key == "exchange_command") {
       // Written by v0.2.3's gen-config and `exchange -c`; it was never used there either.
       if (!v.is_array()) return type_error(key, v, "a sequence of strings");
@@ -145,7 +150,14 @@ Result<PeerConfig> parse_peer(std::size_t index, const toml::table& t, Config& c
   }
   if (!have_public_key) return missing_field("public_key");
   // A half device/peer group is dropped silently, as the reference does (§3.2).
-  if (device && wg_peer) peer.wireguard = WireGuardTarget{*device, *wg_peer, std::move(extra)};
+  if (rehandshake && !(device && wg_peer)) {
+    return make_error("peer " + std::to_string(index) +
+                      ": `rehandshake` applies to a WireGuard peer; set `device` and `peer` too");
+  }
+  if (device && wg_peer) {
+    peer.wireguard =
+        WireGuardTarget{*device, *wg_peer, std::move(extra), rehandshake.value_or(false)};
+  }
   return peer;
 }
 
@@ -369,6 +381,7 @@ std::string serialize_config(const Config& c) {
       out += "device = " + toml_quote(p.wireguard->device) + "\n";
       out += "peer = " + toml_quote(p.wireguard->peer) + "\n";
       out += "extra_params = " + toml_array(p.wireguard->extra_params) + "\n";
+      if (p.wireguard->rehandshake) out += "rehandshake = true\n";
     }
     // Only what the user set: an absent value is our default ("auto"), and the reference
     // (which knows only V02 and V03, default V02) cannot load "auto" (issue #16).

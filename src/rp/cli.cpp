@@ -141,7 +141,7 @@ std::variant<CommandLine, UsageError> parse_command_line(std::span<const std::st
           auto dir = value("peer");
           if (!dir)
             return UsageError{"Required positional argument: PUBLIC_KEYS_DIR", kExchangeUsage};
-          ex.peers.push_back(ExchangePeer{*dir, {}, {}, {}, {}});
+          ex.peers.push_back(ExchangePeer{*dir, {}, {}, {}, {}, false});
         } else if (!in_peer && o == "dev") {
           auto v = value("dev");
           if (!v) return UsageError{"dev option requires parameter", kExchangeUsage};
@@ -170,6 +170,8 @@ std::variant<CommandLine, UsageError> parse_command_line(std::span<const std::st
           if (!n)
             return UsageError{"invalid parameter for persistent-keepalive option", kExchangeUsage};
           ex.peers.back().persistent_keepalive = *n;
+        } else if (in_peer && o == "rehandshake") {
+          ex.peers.back().rehandshake = true;
         } else if (in_peer && o == "allowed-ips") {
           auto v = value("allowed-ips");
           if (!v) return UsageError{"allowed-ips option requires parameter", kExchangeUsage};

@@ -75,7 +75,7 @@ std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_vie
     std::string where = " in peers[" + std::to_string(index++) + "]";
     if (auto e = check_keys(p,
                             {"public_keys_dir", "endpoint", "persistent_keepalive", "allowed_ips",
-                             "protocol_version"},
+                             "protocol_version", "rehandshake"},
                             where))
       return *e;
     ExchangePeer peer;
@@ -96,6 +96,10 @@ std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_vie
       if (!ka->is_integer() || !v || *v < 0 || *v > 0xffffffffLL)
         return "invalid value for `persistent_keepalive`" + where;
       peer.persistent_keepalive = static_cast<uint32_t>(*v);
+    }
+    if (const toml::node* rh = p.get("rehandshake")) {
+      if (!rh->is_boolean()) return "invalid type for `rehandshake`, expected a boolean" + where;
+      peer.rehandshake = rh->value<bool>().value_or(false);
     }
     if (peer.protocol_version && *peer.protocol_version != "V02" && *peer.protocol_version != "V03")
       return "unknown variant `" + *peer.protocol_version +

@@ -282,6 +282,7 @@ std::string rosenpass_config_for(const ExchangeOptions& options, const std::stri
     for (std::size_t k = 0; k < extra.size(); ++k) out += (k ? ", " : "") + toml_quote(extra[k]);
     out += "]\n";
     if (p.protocol_version) out += "protocol_version = " + toml_quote(*p.protocol_version) + "\n";
+    if (p.rehandshake) out += "rehandshake = true\n";
   }
   return out;
 }

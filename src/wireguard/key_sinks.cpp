@@ -68,10 +68,16 @@ base::Result<std::shared_ptr<PskSink>> open_psk_sink(
 
 base::Result<std::unique_ptr<base::KeySink>> make_wireguard_key_sink(
     std::shared_ptr<PskSink> sink, const std::string& device, const std::string& peer_b64,
-    const std::vector<std::string>& extra_params, std::size_t peer_index) {
+    const std::vector<std::string>& extra_params, std::size_t peer_index, bool rehandshake) {
   auto pk = wg_public_key_from_base64(peer_b64);
   if (!pk) return base::make_error("Failed to parse peer id b64");
+  if (rehandshake && !sink->can_rehandshake()) {
+    return base::make_error("peer " + std::to_string(peer_index) +
+                            ": `rehandshake` needs direct WireGuard delivery; a PSK broker "
+                            "cannot re-add the WireGuard peer");
+  }
   PreparedTarget t = prepare_target(WireGuardPeerTarget{device, *pk, extra_params});
+  t.rehandshake = rehandshake;
   return std::unique_ptr<base::KeySink>(
       std::make_unique<WireGuardKeySink>(std::move(sink), std::move(t), peer_index));
 }

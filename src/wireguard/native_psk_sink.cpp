@@ -27,7 +27,18 @@ PskDeliveryResult NativePskSink::install(const WireGuardPeerTarget& target,
 
 PskDeliveryResult NativePskSink::install(const PreparedTarget& prepared,
                                          std::span<const uint8_t, 32> psk) {
-  if (prepared.names_more_peers) return install(prepared.target, psk);
+  if (prepared.names_more_peers) {
+    auto r = install(prepared.target, psk);
+    if (!r.ok() || !prepared.rehandshake) return r;
+    // The further peers are set; now re-add ours with what the device holds for it.
+    PeerConfig again;
+    again.public_key = prepared.target.peer;
+    again.preshared_key = WgSecretKey::from(psk);
+    if (auto err = set_psk_and_rehandshake(*backend_, prepared.target.device, std::move(again))) {
+      return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
+    }
+    return r;
+  }
   if (prepared.parse_error) {
     return {PskDeliveryStatus::kRejected,
             "could not pass psk to WireGuard: " + *prepared.parse_error};
@@ -41,6 +52,12 @@ PskDeliveryResult NativePskSink::install(const PreparedTarget& prepared,
   peer.update_only = prepared.peer.update_only;
   peer.remove = prepared.peer.remove;
   peer.preshared_key = WgSecretKey::from(psk);
+  if (prepared.rehandshake) {
+    if (auto err = set_psk_and_rehandshake(*backend_, prepared.target.device, std::move(peer))) {
+      return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
+    }
+    return {};
+  }
   config.peers.push_back(std::move(peer));
   if (auto err = backend_->set_device(prepared.target.device, config)) {
     return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};

@@ -222,7 +222,8 @@ class UapiBackend final : public WireGuardBackend {
       } else if (key == "public_key") {
         auto pk = wg_public_key_from_hex(value);
         if (!pk) return io_error(device, "malformed public_key in reply");
-        info.peers.push_back(PeerInfo{*pk, false, {}});
+        info.peers.emplace_back();
+        info.peers.back().public_key = *pk;
       } else if (key == "preshared_key" && !info.peers.empty()) {
         if (auto bytes = wg_public_key_from_hex(value)) {
           info.peers.back().has_preshared_key = !crypto::ct_is_zero(*bytes);
@@ -230,6 +231,18 @@ class UapiBackend final : public WireGuardBackend {
         }
       } else if (key == "allowed_ip" && !info.peers.empty()) {
         if (auto ip = parse_allowed_ip(value)) info.peers.back().allowed_ips.push_back(*ip);
+      } else if (key == "endpoint" && !info.peers.empty()) {
+        // Numeric in UAPI replies, so parse_endpoint does no DNS here.
+        info.peers.back().endpoint = parse_endpoint(value);
+      } else if (key == "persistent_keepalive_interval" && !info.peers.empty()) {
+        std::from_chars(value.data(), value.data() + value.size(),
+                        info.peers.back().persistent_keepalive);
+      } else if (key == "last_handshake_time_sec" && !info.peers.empty()) {
+        std::from_chars(value.data(), value.data() + value.size(),
+                        info.peers.back().last_handshake_sec);
+      } else if (key == "last_handshake_time_nsec" && !info.peers.empty()) {
+        std::from_chars(value.data(), value.data() + value.size(),
+                        info.peers.back().last_handshake_nsec);
       }
     }
     return info;

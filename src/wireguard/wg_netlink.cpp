@@ -155,13 +155,35 @@ bool decode_peer(const nlattr* entry, DeviceInfo& info) {
   std::memcpy(key.data(), mnl_attr_get_payload(pk), 32);
   // A peer whose allowed IPs did not fit continues at the start of the next message.
   if (info.peers.empty() || info.peers.back().public_key != key) {
-    info.peers.push_back(PeerInfo{key, false, {}});
+    info.peers.emplace_back();
+    info.peers.back().public_key = key;
   }
   PeerInfo& peer = info.peers.back();
   if (const nlattr* psk = t.at[WGPEER_A_PRESHARED_KEY]) {
     if (mnl_attr_get_payload_len(psk) != 32) return false;
     peer.has_preshared_key = !crypto::ct_is_zero(
         std::span<const uint8_t>(static_cast<const uint8_t*>(mnl_attr_get_payload(psk)), 32));
+  }
+  if (const nlattr* ep = t.at[WGPEER_A_ENDPOINT]) {
+    auto len = mnl_attr_get_payload_len(ep);
+    if (len == sizeof(sockaddr_in) || len == sizeof(sockaddr_in6)) {
+      Endpoint e;
+      std::memcpy(&e.address, mnl_attr_get_payload(ep), len);
+      e.length = static_cast<socklen_t>(len);
+      peer.endpoint = e;
+    }
+  }
+  if (const nlattr* ka = t.at[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL]) {
+    if (mnl_attr_validate(ka, MNL_TYPE_U16) < 0) return false;
+    peer.persistent_keepalive = mnl_attr_get_u16(ka);
+  }
+  if (const nlattr* hs = t.at[WGPEER_A_LAST_HANDSHAKE_TIME]) {
+    // struct __kernel_timespec: two 64-bit fields.
+    if (mnl_attr_get_payload_len(hs) != 16) return false;
+    int64_t ts[2];
+    std::memcpy(ts, mnl_attr_get_payload(hs), sizeof ts);
+    peer.last_handshake_sec = ts[0];
+    peer.last_handshake_nsec = ts[1];
   }
   if (const nlattr* list = t.at[WGPEER_A_ALLOWEDIPS]) {
     bool ok = for_each_nested(list, [&](const nlattr* a) {

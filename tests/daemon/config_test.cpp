@@ -119,6 +119,26 @@ TEST(Config, HalfWireGuardGroupDroppedSilently) {
   EXPECT_FALSE(c->peers[0].wireguard);
 }
 
+// `rehandshake` (#14 item 7): a boolean, only with a WireGuard target, and serialized.
+TEST(Config, RehandshakeKey) {
+  const std::string wg = "listen = []\n[[peers]]\npublic_key = \"a\"\ndevice = \"wg0\"\n"
+                         "peer = \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"\n";
+  auto c = parse(wg + "rehandshake = true\n");
+  ASSERT_TRUE(c.ok()) << c.error().chain();
+  ASSERT_TRUE(c->peers[0].wireguard);
+  EXPECT_TRUE(c->peers[0].wireguard->rehandshake);
+  auto back = parse(serialize_config(*c));
+  ASSERT_TRUE(back.ok()) << serialize_config(*c);
+  EXPECT_TRUE(back->peers[0].wireguard->rehandshake);
+  auto plain = parse(wg);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->peers[0].wireguard->rehandshake);
+  EXPECT_NE(err(wg + "rehandshake = \"yes\"\n").find("rehandshake"), std::string::npos);
+  EXPECT_NE(err("listen = []\n[[peers]]\npublic_key = \"a\"\nrehandshake = true\n")
+                .find("set `device` and `peer`"),
+            std::string::npos);
+}
+
 TEST(Config, SerializeRoundTrip) {
   auto c = parse(R"(public_key = "p k"
 secret_key = "s\"k"

@@ -115,6 +115,15 @@ TEST(RpCli, ExchangeGrammar) {
   EXPECT_EQ(ok({"exchange", "sk", "listen", "[::1]:7"}).exchange.listen, "[::1]:7");
 }
 
+// `rehandshake` after a peer (#14 item 7): a flag for that peer only; not before any peer.
+TEST(RpCli, RehandshakeFlag) {
+  auto c = ok({"exchange", "sk", "peer", "a", "rehandshake", "peer", "b"});
+  ASSERT_EQ(c.exchange.peers.size(), 2u);
+  EXPECT_TRUE(c.exchange.peers[0].rehandshake);
+  EXPECT_FALSE(c.exchange.peers[1].rehandshake);
+  EXPECT_EQ(error_of({"exchange", "sk", "rehandshake"}).note, "Unknown option rehandshake");
+}
+
 TEST(RpCli, Addresses) {
   EXPECT_FALSE(parse_listen_address("localhost:5", false));
   EXPECT_FALSE(parse_listen_address("1.2.3.4:70000", false));

@@ -5,6 +5,7 @@
 #include "process_util.h"
 #include "rosenpass/crypto/random.h"
 #include "rosenpass/wireguard/backend.h"
+#include "rosenpass/wireguard/key_sinks.h"
 #include "rosenpass/wireguard/native_psk_sink.h"
 
 namespace rosenpass::wireguard {
@@ -98,6 +99,85 @@ TEST_F(UapiTest, GetDeviceAndUpdateOnly) {
   EXPECT_EQ(*info.public_key, expected_pub);
   EXPECT_FALSE(info.has_peer(absent));  // update_only never creates
   EXPECT_EQ(wg_show("public-key"), wg_key_to_base64(expected_pub) + "\n");
+}
+
+// The re-add that forces a fresh handshake keeps the peer's endpoint, allowed IPs and
+// keepalive, and get_device reports them.
+TEST_F(UapiTest, RehandshakeKeepsEndpointAllowedIpsAndKeepalive) {
+  auto backend = make_uapi_backend();
+  PeerConfig p;
+  p.public_key = random_public_key();
+  p.preshared_key = WgSecretKey::random(crypto::system_random());
+  ASSERT_FALSE(apply_wg_set_params(
+      {"endpoint", "192.0.2.9:51820", "allowed-ips", "10.7.0.0/24,fd07::/64",
+       "persistent-keepalive", "17"},
+      p));
+  const WgPublicKey peer = p.public_key;
+  DeviceConfig dev;
+  dev.peers.push_back(std::move(p));
+  ASSERT_FALSE(backend->set_device(device_, dev));
+
+  PeerConfig update;
+  update.public_key = peer;
+  auto psk = crypto::Secret<32>::random(crypto::system_random());
+  update.preshared_key = WgSecretKey::from(psk.reveal());
+  auto err = set_psk_and_rehandshake(*backend, device_, std::move(update));
+  ASSERT_FALSE(err) << err->message;
+
+  std::string b64 = wg_key_to_base64(peer);
+  EXPECT_EQ(wg_show("preshared-keys"), b64 + "\t" + wg_key_to_base64(psk.reveal()) + "\n");
+  EXPECT_EQ(wg_show("endpoints"), b64 + "\t192.0.2.9:51820\n");
+  EXPECT_EQ(wg_show("persistent-keepalive"), b64 + "\t17\n");
+  std::string ips = wg_show("allowed-ips");
+  EXPECT_NE(ips.find("10.7.0.0/24"), std::string::npos) << ips;
+  EXPECT_NE(ips.find("fd07::/64"), std::string::npos) << ips;
+
+  auto got = backend->get_device(device_);
+  ASSERT_TRUE(std::holds_alternative<DeviceInfo>(got)) << std::get<WgError>(got).message;
+  const auto& info = std::get<DeviceInfo>(got);
+  ASSERT_EQ(info.peers.size(), 1u);
+  ASSERT_TRUE(info.peers[0].endpoint);
+  EXPECT_EQ(format_endpoint(*info.peers[0].endpoint), "192.0.2.9:51820");
+  EXPECT_EQ(info.peers[0].persistent_keepalive, 17);
+  EXPECT_EQ(info.peers[0].allowed_ips.size(), 2u);
+
+  // A peer that is not on the device yet is created.
+  PeerConfig fresh;
+  fresh.public_key = random_public_key();
+  fresh.preshared_key = WgSecretKey::from(psk.reveal());
+  const WgPublicKey fresh_key = fresh.public_key;
+  ASSERT_FALSE(set_psk_and_rehandshake(*backend, device_, std::move(fresh)));
+  auto again = backend->get_device(device_);
+  ASSERT_TRUE(std::holds_alternative<DeviceInfo>(again));
+  EXPECT_TRUE(std::get<DeviceInfo>(again).has_peer(fresh_key));
+}
+
+// `rehandshake` is refused at load time for a sink that cannot re-add peers (a PSK broker).
+TEST(WireGuardKeySink, RehandshakeNeedsASinkThatCanReAdd) {
+  struct Recorder : PskSink {
+    bool can = true;
+    bool saw_rehandshake = false;
+    PskDeliveryResult install(const WireGuardPeerTarget&, std::span<const uint8_t, 32>) override {
+      return {};
+    }
+    PskDeliveryResult install(const PreparedTarget& t, std::span<const uint8_t, 32>) override {
+      saw_rehandshake = t.rehandshake;
+      return {};
+    }
+    bool can_rehandshake() const override { return can; }
+  };
+  auto sink = std::make_shared<Recorder>();
+  const std::string peer = wg_key_to_base64(random_public_key());
+  auto ks = make_wireguard_key_sink(sink, "wg0", peer, {}, 3, true);
+  ASSERT_TRUE(ks.ok());
+  auto key = crypto::Secret<32>::random(crypto::system_random());
+  EXPECT_TRUE((*ks)->install({base::KeyKind::kExchanged, key, "id"}).ok());
+  EXPECT_TRUE(sink->saw_rehandshake);
+  sink->can = false;
+  auto refused = make_wireguard_key_sink(sink, "wg0", peer, {}, 3, true);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().chain().find("peer 3"), std::string::npos);
+  EXPECT_TRUE(make_wireguard_key_sink(sink, "wg0", peer, {}, 3, false).ok());
 }
 
 TEST(UapiBackend, MissingDeviceIsNoSuchDevice) {

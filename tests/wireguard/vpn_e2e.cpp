@@ -4,7 +4,11 @@
 // delivery, spawned brokers, socket-handler brokers reached through socat.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
+#include <thread>
+#include <variant>
 
 #include "process_util.h"
 #include "rosenpass/crypto/random.h"
@@ -252,6 +256,102 @@ TEST_F(VpnTest, StaleKeyIsReplacedByRandomPsk) {
   // when B stopped, so at least 60 s of protocol time remained.
   EXPECT_GE(waited, std::chrono::seconds(60) / kFactor) << logs();
   EXPECT_TRUE(a_.rosenpass.running()) << logs();
+}
+
+// Quantum-safe from the first key (#14 item 7): WireGuard runs with an interim PSK (as NetBird
+// derives one) and has a session; rosenpass then installs its first key. With `rehandshake`
+// the WireGuard peer is re-added, so its latest handshake is later than the key's
+// installation (the key_out file is written just before the WireGuard sink runs); without
+// it, the session negotiated under the interim PSK stays (the control, so the check can fail).
+class RehandshakeTest : public VpnTest {
+ protected:
+  // Seconds since the epoch of A's or B's latest WireGuard handshake with the other.
+  double last_handshake(Host& h, Host& other) {
+    auto got = make_uapi_backend()->get_device(h.dev);
+    if (!std::holds_alternative<DeviceInfo>(got)) return -1;
+    for (const auto& p : std::get<DeviceInfo>(got).peers) {
+      if (p.public_key == other.wg_public) return p.last_handshake_sec + p.last_handshake_nsec / 1e9;
+    }
+    return -1;
+  }
+  static double mtime(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return -1;
+    return st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+  }
+
+  void run(bool rehandshake) {
+    // The interim PSK on both sides: the tunnel works and holds a session.
+    auto interim = crypto::Secret<32>::random(crypto::system_random());
+    for (auto [h, other] : {std::pair{&a_, &b_}, std::pair{&b_, &a_}}) {
+      DeviceConfig cfg;
+      PeerConfig p;
+      p.public_key = other->wg_public;
+      p.preshared_key = WgSecretKey::from(interim.reveal());
+      cfg.peers.push_back(std::move(p));
+      ASSERT_FALSE(make_uapi_backend()->set_device(h->dev, cfg));
+    }
+    ASSERT_TRUE(test::wait_until([&] { return ping(b_, a_); }, std::chrono::seconds(30)));
+    const double session_a = last_handshake(a_, b_), session_b = last_handshake(b_, a_);
+    ASSERT_GT(session_a, 0);
+    ASSERT_GT(session_b, 0);
+    std::string endpoints_before;
+    a_.ns->run("wg show " + a_.dev + " endpoints", &endpoints_before);
+
+    write_config(a_, b_, false);
+    write_config(b_, a_, true);
+    for (Host* h : {&a_, &b_}) {
+      std::ofstream f(h->config, std::ios::app);
+      f << "key_out = \"" << (work_ / (h->dev + ".key")).string() << "\"\n";
+      if (rehandshake) f << "rehandshake = true\n";
+    }
+    start_rosenpass(a_, Delivery::kNative);
+    start_rosenpass(b_, Delivery::kNative);
+    const std::string key_a = (work_ / (a_.dev + ".key")).string();
+    const std::string key_b = (work_ / (b_.dev + ".key")).string();
+    ASSERT_TRUE(test::wait_until(
+        [&] {
+          std::string x = psk(a_);
+          return x.size() == 44 && x == psk(b_) && mtime(key_a) > 0 && mtime(key_b) > 0;
+        },
+        std::chrono::seconds(60)))
+        << logs();
+    const double installed_a = mtime(key_a), installed_b = mtime(key_b);
+    if (rehandshake) {
+      // Both re-added; the handshake succeeds once both hold the new PSK (WireGuard retries
+      // every 5 s).
+      bool fresh = test::wait_until(
+          [&] {
+            return last_handshake(a_, b_) > installed_a && last_handshake(b_, a_) > installed_b;
+          },
+          std::chrono::seconds(20));
+      EXPECT_TRUE(fresh) << "handshakes " << std::fixed << last_handshake(a_, b_) << " / "
+                         << last_handshake(b_, a_) << ", keys installed " << installed_a << " / "
+                         << installed_b << "\n"
+                         << logs();
+      // The re-added peer kept its endpoint, allowed IPs (ping) and keepalive.
+      std::string endpoints_after, keepalive;
+      a_.ns->run("wg show " + a_.dev + " endpoints", &endpoints_after);
+      a_.ns->run("wg show " + a_.dev + " persistent-keepalive", &keepalive);
+      EXPECT_EQ(endpoints_after, endpoints_before);
+      EXPECT_NE(keepalive.find("\t1\n"), std::string::npos) << keepalive;
+      EXPECT_TRUE(test::wait_until([&] { return ping(b_, a_); }, std::chrono::seconds(30)));
+    } else {
+      // Keepalives flow every second, yet no new handshake: the interim session stays.
+      std::this_thread::sleep_for(std::chrono::seconds(8));
+      EXPECT_LT(last_handshake(a_, b_), installed_a);
+      EXPECT_LT(last_handshake(b_, a_), installed_b);
+    }
+    EXPECT_TRUE(a_.rosenpass.running()) << logs();
+    EXPECT_TRUE(b_.rosenpass.running()) << logs();
+  }
+};
+
+TEST_F(RehandshakeTest, FirstKeyForcesFreshHandshake) {
+  run(true);
+}
+TEST_F(RehandshakeTest, WithoutRehandshakeInterimSessionStays) {
+  run(false);
 }
 
 TEST_F(VpnTest, NativeDelivery) {

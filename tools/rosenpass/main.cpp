@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
       // AddPskBroker (control API) switches every WireGuard peer to a new broker.
       auto psk = std::make_shared<wireguard::SwitchablePskSink>(std::move(*sink));
       hooks.sinks.wireguard = [psk](const daemon::WireGuardTarget& t, std::size_t index) {
-        return wireguard::make_wireguard_key_sink(psk, t.device, t.peer, t.extra_params, index);
+        return wireguard::make_wireguard_key_sink(psk, t.device, t.peer, t.extra_params, index,
+                                                  t.rehandshake);
       };
       hooks.use_psk_broker = [psk, warn](int fd) -> daemon::Status {
         auto broker = wireguard::BrokerPskSink::from_fd(fd);

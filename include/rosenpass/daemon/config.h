@@ -31,6 +31,9 @@ struct WireGuardTarget {
   std::string device;
   std::string peer;  // base64 WireGuard public key as written
   std::vector<std::string> extra_params;
+  // `rehandshake = true`: re-add the WireGuard peer after each new PSK so that WireGuard's
+  // next handshake uses it at once (issue #14 item 7; native delivery only).
+  bool rehandshake = false;
 };
 
 struct PeerConfig {

@@ -29,6 +29,8 @@ struct ExchangePeer {
   std::optional<uint32_t> persistent_keepalive;
   std::optional<std::string> allowed_ips;
   std::optional<std::string> protocol_version;  // config file only: "V02" or "V03"
+  // Re-add the WireGuard peer after each new PSK so it is used at once (issue #14 item 7).
+  bool rehandshake = false;
 };
 
 struct ExchangeOptions {

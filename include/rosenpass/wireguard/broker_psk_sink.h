@@ -39,6 +39,9 @@ class BrokerPskSink final : public PskSink {
   enum class Lifecycle { kExited, kRestarted, kRestartFailed };
   using LifecycleHandler = std::function<void(Lifecycle, const std::string&)>;
 
+  // The broker protocol only sets PSKs; it cannot re-add a WireGuard peer.
+  bool can_rehandshake() const override { return false; }
+
   // Connects to a listening socket handler.
   static std::variant<std::unique_ptr<BrokerPskSink>, std::string> connect_path(
       const std::filesystem::path& path);

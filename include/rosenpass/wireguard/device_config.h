@@ -52,6 +52,11 @@ struct PeerInfo {
   WgPublicKey public_key{};
   bool has_preshared_key = false;
   std::vector<AllowedIp> allowed_ips;
+  std::optional<Endpoint> endpoint;
+  uint16_t persistent_keepalive = 0;  // seconds; 0 = off
+  // The last completed WireGuard handshake (CLOCK_REALTIME); 0 = none yet.
+  int64_t last_handshake_sec = 0;
+  int64_t last_handshake_nsec = 0;
 };
 
 struct DeviceInfo {

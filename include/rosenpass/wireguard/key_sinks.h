@@ -33,9 +33,12 @@ base::Result<std::shared_ptr<PskSink>> open_psk_sink(
 // The sink for Rosenpass peer number `peer_index` (used in messages) whose WireGuard target
 // is `device`, base64 `peer_b64` and `extra_params`. Error: `peer_b64` is not a WireGuard key.
 // A rejection is reported as kRejected ("could not pass psk to wg for peer N: ..."), an I/O
-// failure as kFailed.
+// failure as kFailed. `rehandshake`: after each new PSK the WireGuard peer is removed and
+// re-added so the PSK protects traffic at once, not after WireGuard's next rekey (up to two
+// minutes); needs native delivery (an error with a PSK broker).
 base::Result<std::unique_ptr<base::KeySink>> make_wireguard_key_sink(
     std::shared_ptr<PskSink> sink, const std::string& device, const std::string& peer_b64,
-    const std::vector<std::string>& extra_params, std::size_t peer_index);
+    const std::vector<std::string>& extra_params, std::size_t peer_index,
+    bool rehandshake = false);
 
 }  // namespace rosenpass::wireguard

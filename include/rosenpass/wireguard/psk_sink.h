@@ -38,6 +38,9 @@ struct PreparedTarget {
   WireGuardPeerTarget target;
   PeerConfig peer;                        // public key + parsed extra_params, no PSK
   std::optional<std::string> parse_error;  // extra_params were malformed: every install says so
+  // After setting the PSK, remove and re-add the WireGuard peer (endpoint, allowed IPs and
+  // keepalive kept) so its next handshake uses the new PSK at once (set_psk_and_rehandshake).
+  bool rehandshake = false;
   bool names_more_peers = false;  // extra_params configure further peers: parsed at each install
 };
 PreparedTarget prepare_target(WireGuardPeerTarget target);
@@ -54,6 +57,10 @@ class PskSink {
                                     std::span<const uint8_t, 32> psk) {
     return install(target.target, psk);
   }
+  // Whether install() honours PreparedTarget::rehandshake (re-adding the WireGuard peer).
+  // True for direct delivery and for wrappers that forward PreparedTargets; a PSK broker
+  // cannot (its protocol only sets the PSK) and says false.
+  virtual bool can_rehandshake() const { return true; }
 
   // Event-loop hooks for sinks with a life of their own (a spawned PSK broker). The shell
   // registers watch_fd() once, for readability (EPOLLIN), if it is not -1; the fd stays the

@@ -24,6 +24,8 @@ class SwitchablePskSink final : public PskSink {
                             std::span<const uint8_t, 32> psk) override {
     return current_->install(target, psk);
   }
+  // As the current sink; a broker installed later by AddPskBroker only sets the PSK.
+  bool can_rehandshake() const override { return current_->can_rehandshake(); }
 
  private:
   std::shared_ptr<PskSink> current_;

@@ -1,0 +1,3 @@
+module rosenpass.eu/cpp/rosenpass
+
+go 1.19

@@ -9,12 +9,14 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
 #include <deque>
+#include <limits>
 
 #include "rosenpass/daemon/api_handler.h"
 #include "rosenpass/daemon/api_host.h"
@@ -93,6 +95,7 @@ class Shell final : public ApiShell {
   void receive_from(std::size_t si);
   void arm_timer(Timestamp at);
   void log_drop_counts() const;
+  int wait_timeout_ms() const;
   void warn_send(std::size_t si, const SocketAddress& to, int err);
 
   Config cfg_;
@@ -372,14 +375,24 @@ void Shell::on_event(const RuntimeEvent& e) {
 void Shell::arm_timer(Timestamp at) {
   if (at == armed_at_) return;  // unchanged: spare the syscall
   armed_at_ = at;
-  // Absolute CLOCK_MONOTONIC time (steady_clock is CLOCK_MONOTONIC on Linux).
-  const auto abs = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       epoch_.time_since_epoch()) +
-                   std::max(at, Timestamp(1));
+  // Relative to now(), never TFD_TIMER_ABSTIME: a deadline is only meaningful on the clock
+  // the runtime's timestamps come from (now()), and an absolute timerfd deadline assumes
+  // that clock is the kernel's CLOCK_MONOTONIC. wait_timeout_ms() backs this up.
+  const auto delay = std::max(at - now(), Timestamp(1));
   itimerspec its{};
-  its.it_value.tv_sec = static_cast<time_t>(abs.count() / 1000000000);
-  its.it_value.tv_nsec = static_cast<long>(abs.count() % 1000000000);
-  ::timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &its, nullptr);
+  its.it_value.tv_sec = static_cast<time_t>(delay.count() / 1000000000);
+  its.it_value.tv_nsec = static_cast<long>(delay.count() % 1000000000);
+  ::timerfd_settime(timer_fd_, 0, &its, nullptr);
+}
+
+// epoll_wait's timeout: until the armed deadline on now()'s clock, rounded up to whole ms
+// (never early: a wake-up before the deadline would only find nothing due), -1 if none.
+int Shell::wait_timeout_ms() const {
+  if (armed_at_ < Timestamp(0)) return -1;
+  const auto left = armed_at_ - now();
+  if (left <= Timestamp(0)) return 0;
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+  return static_cast<int>(std::min<int64_t>(ms, std::numeric_limits<int>::max()));
 }
 
 void Shell::apply(Output out) {
@@ -431,10 +444,15 @@ int Shell::loop() {
       log_info(std::to_string(n) + " similar per-datagram messages suppressed");
     }
     const bool adding = next_deferred_ < deferred_.size();
-    int n = ::epoll_wait(epoll_fd_, events.data(), events.size(), adding ? 0 : -1);
+    int n = ::epoll_wait(epoll_fd_, events.data(), events.size(), adding ? 0 : wait_timeout_ms());
     if (n < 0 && errno != EINTR) {
       log_error(std::string("epoll_wait failed: ") + std::strerror(errno));
       return 1;
+    }
+    if (armed_at_ >= Timestamp(0) && now() >= armed_at_) {
+      // Due by now()'s clock, whether or not the timerfd has fired yet.
+      armed_at_ = Timestamp(-1);
+      due_ = true;
     }
     if (adding) {
       if (auto st = add_deferred_peers(kPeersAddedPerIteration); !st) {

@@ -9,7 +9,7 @@
 namespace rosenpass::daemon {
 namespace {
 
-enum class Arg { kNone, kFile, kDir, kLogLevel, kShell, kFd, kText };
+enum class Arg { kNone, kFile, kDir, kLogLevel, kShell, kFd, kText, kProtocolVersion };
 
 struct Option {
   const char* short_name;  // "" if none
@@ -51,6 +51,10 @@ const std::vector<Option>& global_options() {
 }
 
 const Option kHelp = {"h", "help", Arg::kNone, "Print help"};
+// Which daemon a control-API subcommand talks to (api_cli.cpp).
+const Option kSocket = {"s", "socket", Arg::kFile, "The daemon's API socket"};
+const Option kInterface = {"i", "interface", Arg::kText,
+                           "The API socket of service instance NAME"};
 
 const std::vector<Subcommand>& subcommands() {
   static const std::vector<Subcommand> s = {
@@ -72,6 +76,38 @@ const std::vector<Subcommand>& subcommands() {
         kHelp},
        Arg::kFile},
       {"validate", "Validate configuration files", {kHelp}, Arg::kFile},
+      {"status",
+       "Show a running daemon's peers",
+       {{"", "json", Arg::kNone, "JSON instead of text"}, kSocket, kInterface, kHelp},
+       Arg::kNone},
+      {"add-peer",
+       "Add a peer to a running daemon",
+       {{"", "public-key", Arg::kFile, "The peer's public-key file"},
+        {"", "endpoint", Arg::kText, "Where to reach the peer HOST:PORT"},
+        {"", "preshared-key", Arg::kFile, "A pre-shared key file"},
+        {"", "key-out", Arg::kFile, "Write each exchanged key to this file"},
+        {"", "wireguard-device", Arg::kText, "WireGuard interface for the keys"},
+        {"", "wireguard-peer", Arg::kText, "WireGuard peer public key (base64)"},
+        {"", "wireguard-extra-param", Arg::kText, "Passed on like extra_params"},
+        {"", "protocol-version", Arg::kProtocolVersion, "Protocol version"},
+        {"", "osk-organization", Arg::kText, "Output-key domain organization"},
+        {"", "osk-label", Arg::kText, "Output-key domain label"},
+        kSocket,
+        kInterface,
+        kHelp},
+       Arg::kNone},
+      {"update-peer",
+       "Change a running daemon's peer",
+       {{"", "endpoint", Arg::kText, "New endpoint HOST:PORT"},
+        {"", "no-endpoint", Arg::kNone, "Forget the endpoint"},
+        {"", "preshared-key", Arg::kFile, "New pre-shared key file"},
+        {"", "no-preshared-key", Arg::kNone, "No pre-shared key"},
+        kSocket,
+        kInterface,
+        kHelp},
+       Arg::kText},
+      {"remove-peer", "Remove a peer from a running daemon", {kSocket, kInterface, kHelp},
+       Arg::kText},
       {"help", "Print help of the given subcommand", {}, Arg::kNone},
   };
   return s;
@@ -96,6 +132,7 @@ const std::vector<Word>& exchange_words() {
 const char* const kExchangeFileWordsExtra = "private-key";
 const char* const kLogLevels = "off error warn info debug trace";
 const char* const kShells = "bash elvish fish powershell zsh";
+const char* const kProtocolVersions = "V02 V03 V02-pc auto";
 
 std::string flags_of(const std::vector<Option>& opts) {
   std::string out;
@@ -187,6 +224,13 @@ std::string bash_script() {
     }
     s += "      case \"$prev\" in\n";
     if (!file_opts.empty()) s += "        " + file_opts + ") _rosenpass_files \"$cur\"; return ;;\n";
+    if (auto text_opts = bash_pattern(sc.options, Arg::kText); !text_opts.empty()) {
+      s += "        " + text_opts + ") return ;;\n";
+    }
+    if (auto pv = bash_pattern(sc.options, Arg::kProtocolVersion); !pv.empty()) {
+      s += "        " + pv + ") COMPREPLY=($(compgen -W \"" + std::string(kProtocolVersions) +
+           "\" -- \"$cur\")); return ;;\n";
+    }
     if (std::string(sc.name) == "exchange") {
       std::string text_words;
       for (const auto& w : exchange_words()) {
@@ -221,6 +265,8 @@ std::string zsh_action(Arg a) {
       return "(" + std::string(kLogLevels) + ")";
     case Arg::kShell:
       return "(" + std::string(kShells) + ")";
+    case Arg::kProtocolVersion:
+      return "(" + std::string(kProtocolVersions) + ")";
     case Arg::kFd:
     case Arg::kText:
     case Arg::kNone:
@@ -315,8 +361,12 @@ std::string zsh_script() {
       s += "            '*:exchange word:_rosenpass_exchange_words' && ret=0\n";
     } else if (std::string(sc.name) == "validate") {
       s += "            '*:config file:_files' && ret=0\n";
-    } else {
+    } else if (sc.positional == Arg::kFile) {
       s += "            '1:config file:_files' && ret=0\n";
+    } else if (sc.positional == Arg::kText) {
+      s += "            '1:peer id: ' && ret=0\n";
+    } else {
+      s += "            && ret=0\n";
     }
     s += "          ;;\n";
   }
@@ -359,6 +409,9 @@ std::string fish_option(const Option& o, const std::string& condition) {
       break;
     case Arg::kShell:
       line += " -x -a " + fish_quote(kShells);
+      break;
+    case Arg::kProtocolVersion:
+      line += " -x -a " + fish_quote(kProtocolVersions);
       break;
     case Arg::kFd:
     case Arg::kText:

@@ -94,7 +94,9 @@ struct Expect {
 
 const std::vector<Expect>& expectations() {
   static const std::vector<Expect> e = {
-      {"rosenpass ", {"exchange-config", "exchange", "gen-config", "gen-keys", "validate", "help"}},
+      {"rosenpass ",
+       {"exchange-config", "exchange", "gen-config", "gen-keys", "validate", "help", "status",
+        "add-peer", "update-peer", "remove-peer"}},
       {"rosenpass --",
        {"--log-level", "--verbose", "--quiet", "--psk-broker-path", "--psk-broker-spawn",
         "--generate-manpage", "--print-completions", "--help", "--version"},
@@ -119,6 +121,21 @@ const std::vector<Expect>& expectations() {
       {"rosenpass exchange --", {"--config-file"}, {"--log-level"}},
       {"rosenpass exchange --config-file co", {"conf.toml"}},
       {"rosenpass help ", {"exchange", "gen-keys", "validate"}},
+      // The control-API subcommands (api_cli.cpp).
+      {"rosenpass status --", {"--json", "--socket", "--interface"}, {"--public-key", "--force"}},
+      {"rosenpass add-peer --",
+       {"--public-key", "--preshared-key", "--key-out", "--endpoint", "--wireguard-device",
+        "--wireguard-peer", "--wireguard-extra-param", "--protocol-version",
+        "--osk-organization", "--osk-label", "--socket", "--interface"},
+       {"--json", "--no-endpoint", "--log-level"}},
+      {"rosenpass add-peer --protocol-version ", {"V02", "V03", "V02-pc", "auto"}, {"conf.toml"}},
+      {"rosenpass add-peer --public-key co", {"conf.toml"}},
+      {"rosenpass add-peer --endpoint co", {}, {"conf.toml"}},
+      {"rosenpass update-peer --",
+       {"--endpoint", "--no-endpoint", "--preshared-key", "--no-preshared-key", "--socket"},
+       {"--key-out", "--json"}},
+      {"rosenpass remove-peer -s co", {"conf.toml"}},
+      {"rosenpass remove-peer co", {}, {"conf.toml"}},
   };
   return e;
 }

@@ -20,7 +20,7 @@ class InMemoryBackend final : public WireGuardBackend {
   WgSetResult set_device(std::string_view, const DeviceConfig&) override { return std::nullopt; }
   WgGetResult get_device(std::string_view) override {
     DeviceInfo info;
-    info.peers.push_back(PeerInfo{WgPublicKey{}, false, {}});
+    info.peers.emplace_back();  // one peer, every field at its default
     return info;
   }
 };

@@ -41,6 +41,9 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${RP_DEB_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://rosenpass.eu")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# The shlibs file for librosenpass.so.0. CPack 3.25 also writes postinst/postrm scripts
+# calling ldconfig (lintian: maintscript-calls-ldconfig, accepted); the ldconfig trigger
+# (deb/triggers) is what Debian expects of a package with a shared library.
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
@@ -48,7 +51,8 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME rosenpass)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "wireguard-tools, iproute2")
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA "${CMAKE_CURRENT_SOURCE_DIR}/deb/conffiles")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
+    "${CMAKE_CURRENT_SOURCE_DIR}/deb/conffiles;${CMAKE_CURRENT_SOURCE_DIR}/deb/triggers")
 set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
 "post-quantum-secure key exchange for WireGuard
 Rosenpass runs beside WireGuard and supplies it with a fresh pre-shared key

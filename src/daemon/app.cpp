@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "rosenpass/daemon/config_safety.h"
 #include "rosenpass/daemon/debug_quote.h"
 #include "rosenpass/daemon/docs_output.h"
 #include "rosenpass/daemon/exchange_grammar.h"
@@ -131,6 +132,14 @@ int gen_config(const GenConfigCommand& cmd) {
   return 0;
 }
 
+// `rp` key directories named where a key file is expected (the NixOS tutorial does this).
+Status use_key_directories(Config& cfg) {
+  std::vector<std::string> notes;
+  auto st = resolve_key_directories(cfg, notes);
+  for (const auto& n : notes) log_info(n);
+  return st;
+}
+
 int validate(const ValidateCommand& cmd) {
   auto home = home_directory();
   for (const auto& f : cmd.config_files) {
@@ -143,7 +152,8 @@ int validate(const ValidateCommand& cmd) {
     }
     write_all(2, p + " is valid TOML and conforms to the expected schema\n");
     std::vector<std::string> warnings = cfg->warnings;
-    auto st = validate_config(*cfg, warnings);
+    auto st = use_key_directories(*cfg);
+    if (st) st = validate_config(*cfg, warnings);
     log_warnings(warnings);
     if (st) {
       write_all(2, p + " has passed all logical checks\n");
@@ -157,7 +167,9 @@ int validate(const ValidateCommand& cmd) {
 // Shared tail of exchange and exchange-config: validation, API merge, usefulness, start.
 int start_daemon(Config cfg, const GlobalOptions& g, const Services& s) {
   std::vector<std::string> warnings = cfg.warnings;
-  auto st = validate_config(cfg, warnings);
+  auto st = use_key_directories(cfg);
+  if (st) st = refuse_peer_with_own_key(cfg);
+  if (st) st = validate_config(cfg, warnings);
   log_warnings(warnings);
   cfg.warnings.clear();
   if (!st) return fail(st.error());

@@ -5,6 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   clang libclang-rt-14-dev            # libFuzzer target
   libsodium-dev libssl-dev libtomlplusplus-dev libmnl-dev
+  libseccomp-dev                      # system-call filter of the daemon and brokers
   libgtest-dev libgmock-dev libbenchmark-dev
   valgrind                            # constant-time (ctgrind) tests
   iproute2 iputils-ping socat         # network-namespace tests

@@ -14,6 +14,7 @@
 #include "rosenpass/daemon/key_files.h"
 #include "rosenpass/daemon/logging.h"
 #include "rosenpass/daemon/validate.h"
+#include "rosenpass/hardening/sandbox.h"
 
 namespace rosenpass::daemon {
 namespace {
@@ -164,12 +165,27 @@ int validate(const ValidateCommand& cmd) {
   return 0;
 }
 
+// With `user`/--user the key_out files are written as that user: check them as it (and that
+// it exists) before starting, not at the first key.
+Status check_as_service_user(const Config& cfg, std::vector<std::string>& warnings) {
+  auto user = hardening::lookup_user(*cfg.user);
+  if (auto* e = std::get_if<std::string>(&user)) return make_error("`user`: " + *e);
+  if (::geteuid() != 0) {
+    log_info("not started as root: `user` " + debug_quote(*cfg.user) + " is not switched to");
+    return ok_status();
+  }
+  const auto& u = std::get<hardening::UserIdentity>(user);
+  return check_config_safety(cfg, warnings, WriterIdentity{u.uid, u.gid, u.groups});
+}
+
 // Shared tail of exchange and exchange-config: validation, API merge, usefulness, start.
 int start_daemon(Config cfg, const GlobalOptions& g, const Services& s) {
   std::vector<std::string> warnings = cfg.warnings;
   auto st = use_key_directories(cfg);
   if (st) st = refuse_peer_with_own_key(cfg);
   if (st) st = validate_config(cfg, warnings);
+  if (st && g.user) cfg.user = g.user;
+  if (st && cfg.user) st = check_as_service_user(cfg, warnings);
   log_warnings(warnings);
   cfg.warnings.clear();
   if (!st) return fail(st.error());

@@ -31,6 +31,7 @@ Options:
       --psk-broker-path <PATH>     Deliver WireGuard PSKs through a broker on this unix socket
       --psk-broker-fd <FD>         Deliver WireGuard PSKs through this inherited broker socket
   -p, --psk-broker-spawn           Spawn rosenpass-wireguard-broker-socket-handler as broker
+      --user <USER>                Run as USER after set-up when started as root
       --generate-manpage <DIR>     Write man pages into DIR
       --print-completions <SHELL>  Print a completion script (bash, elvish, fish, powershell, zsh)
   -h, --help                       Print help
@@ -297,6 +298,12 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
          return broker("--psk-broker-spawn");
        },
        "--psk-broker-spawn"},
+      {0, "user", true,
+       [&](const std::string& v) -> std::optional<std::string> {
+         g.user = v;
+         return std::nullopt;
+       },
+       "--user <USER>"},
       {0, "generate-manpage", true,
        [&](const std::string& v) -> std::optional<std::string> {
          g.generate_manpage = v;

@@ -15,7 +15,7 @@ namespace rosenpass::daemon {
 namespace {
 
 constexpr std::string_view kTopKeys =
-    "`public_key`, `secret_key`, `listen`, `verbosity`, `peers`, `api`";
+    "`public_key`, `secret_key`, `listen`, `verbosity`, `peers`, `api`, `user`";
 constexpr std::string_view kPeerKeys =
     "`public_key`, `endpoint`, `pre_shared_key`, `key_out`, `device`, `peer`, `extra_params`, "
     "`protocol_version`, `osk_organization`, `osk_label`";
@@ -302,6 +302,10 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
         cfg.peers.push_back(std::move(*peer));
       }
       have_peers = true;
+    } else if (key == "user") {
+      auto s = get_string(key, v);
+      if (!s) return s.error();
+      cfg.user = *s;
     } else if (key == "api") {
       auto api = parse_api(v);
       if (!api) return api.error();
@@ -354,6 +358,7 @@ std::string serialize_config(const Config& c) {
     out += "public_key = " + toml_quote(c.keypair->public_key) + "\n";
     out += "secret_key = " + toml_quote(c.keypair->secret_key) + "\n";
   }
+  if (c.user) out += "user = " + toml_quote(*c.user) + "\n";
   std::vector<std::string> listen;
   for (const auto& a : c.listen) listen.push_back(a.to_string());
   out += "listen = " + toml_array(listen) + "\n";

@@ -146,9 +146,6 @@ Status Daemon::start() {
   if (!socks) return socks.error();
   sockets_ = std::move(*socks);
   for (const auto& s : sockets_) log_debug("listening on " + s.local_address().to_string());
-  if (hooks_.drop_privileges) {
-    if (auto err = hooks_.drop_privileges()) return make_error(*err);
-  }
   proto::ServerConfig sc;
   sc.public_key = *pk;
   sc.secret_key = std::move(sk->key);
@@ -170,6 +167,11 @@ Status Daemon::start() {
   for (std::size_t i = 0; i < sockets_.size(); ++i) {
     ev.data.u64 = i;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, sockets_[i].fd(), &ev);
+  }
+  // Last: every file is read and every endpoint resolved by now, so the confinement (user,
+  // capabilities, seccomp) only has to allow the event loop.
+  if (hooks_.drop_privileges) {
+    if (auto err = hooks_.drop_privileges()) return make_error(*err);
   }
   return ok_status();
 }

@@ -116,7 +116,7 @@ std::vector<Page> pages() {
 const char* const kSubcommands = "exchange-config exchange gen-config gen-keys validate help";
 const char* const kGlobalFlags =
     "--log-level -v --verbose -q --quiet --psk-broker-path --psk-broker-fd -p "
-    "--psk-broker-spawn --generate-manpage --print-completions -h --help -V --version";
+    "--psk-broker-spawn --user --generate-manpage --print-completions -h --help -V --version";
 
 }  // namespace
 

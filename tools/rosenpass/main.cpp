@@ -11,6 +11,7 @@
 #endif
 #ifdef RP_HAVE_WIREGUARD
 #include "rosenpass/wireguard/capabilities.h"
+#include "confinement.h"
 #include "wireguard_delivery.h"
 #endif
 #include "rosenpass/kem/mceliece460896.h"
@@ -43,7 +44,9 @@ int main(int argc, char** argv) {
         options.psk_broker_path || options.psk_broker_fd || options.psk_broker_spawn;
     const auto role = wants_wireguard && !uses_broker ? wireguard::CapabilityRole::kUseNetAdmin
                                                       : wireguard::CapabilityRole::kNone;
-    hooks.drop_privileges = [role] { return wireguard::restrict_capabilities(role); };
+    hooks.drop_privileges = [confine = tools::confinement(cfg, options, role)] {
+      return wireguard::confine_process(confine);
+    };
 #else
     (void)options;
 #endif

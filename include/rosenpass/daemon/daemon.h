@@ -14,8 +14,8 @@ namespace rosenpass::daemon {
 struct DaemonHooks {
   // WireGuard PSK delivery for peers with `device`/`peer`; unset = refused at start-up.
   PskDelivery psk_delivery;
-  // Called once the sockets are bound (a port below 1024 needs its capability until then),
-  // to drop privileges; an error message stops start-up.
+  // Called at the end of set-up (keys and PSK files read, sockets bound, endpoints resolved),
+  // to drop privileges and confine the process; an error message stops start-up.
   std::function<std::optional<std::string>()> drop_privileges;
 };
 

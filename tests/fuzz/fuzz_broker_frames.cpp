@@ -1,0 +1,42 @@
+// libFuzzer target: the PSK broker wire format in both directions (wireguard/broker_protocol.cpp):
+// length-prefixed frames cut at fuzzer-chosen points, then each payload decoded as a SetPsk
+// request (daemon -> broker) and as a response (broker -> daemon). Properties: no payload larger
+// than the limit; a decoded request encodes back to the same bytes; a decoded response too.
+#include <algorithm>
+#include <cstring>
+
+#include "fuzz_util.h"
+#include "rosenpass/wireguard/broker_protocol.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  using namespace rosenpass::wireguard::broker;
+  using rosenpass::fuzz::check;
+  if (size < 1) return 0;
+  // First byte: chunk size for feeding (1..256), so frames straddle reads.
+  const std::size_t chunk = std::size_t(data[0]) + 1;
+  ++data;
+  --size;
+  FrameReader reader(kSetPskRequestSize);
+  for (std::size_t off = 0; off < size && !reader.failed(); off += chunk) {
+    if (!reader.feed({data + off, std::min(chunk, size - off)})) break;
+    while (auto payload = reader.next()) {
+      check(payload->size() <= kSetPskRequestSize, "payload above the limit");
+      if (auto req = decode_request(*payload)) {
+        auto bytes = encode_request(*req);
+        check(bytes && bytes->size() == payload->size() &&
+                  std::memcmp(bytes->data(), payload->data(), payload->size()) == 0,
+              "request does not re-encode to its bytes");
+      }
+      if (auto code = decode_response(*payload)) {
+        auto bytes = encode_response(*code);
+        check(bytes.size() == payload->size() &&
+                  std::memcmp(bytes.data(), payload->data(), payload->size()) == 0,
+              "response does not re-encode to its bytes");
+      }
+    }
+  }
+  // The whole input as one payload, too (both decoders see arbitrary lengths).
+  (void)decode_request({data, size});
+  (void)decode_response({data, size});
+  return 0;
+}

@@ -44,6 +44,8 @@ constexpr const char* kCommon[] = {
     "clock_gettime", "clock_getres", "gettimeofday", "time", "nanosleep", "clock_nanosleep",
     // signals, threads, exit
     "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "signalfd4",
+    // stopping and reaping the helper a broker or the daemon started before confinement
+    "kill", "wait4", "waitid",
     "tgkill", "tkill", "getpid", "gettid", "getppid", "futex", "set_robust_list", "rseq",
     "sched_yield", "sched_getaffinity", "exit", "exit_group", "restart_syscall", "prctl",
     "getrandom",
@@ -67,9 +69,9 @@ constexpr const char* kCommon[] = {
 
 // Process creation for the programs that start helpers (and the helpers' own start-up).
 constexpr const char* kSpawn[] = {
-    "fork",   "vfork",     "clone",    "execve",    "execveat",        "wait4",
-    "waitid", "setsid",    "setpgid",  "arch_prctl", "set_tid_address", "close_range",
-    "setrlimit", "statfs", "fstatfs",
+    "fork",    "vfork",      "clone",           "execve",      "execveat", "setsid",
+    "setpgid", "arch_prctl", "set_tid_address", "close_range", "setrlimit", "statfs",
+    "fstatfs",
 };
 
 struct SeccompContext {

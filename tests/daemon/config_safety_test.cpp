@@ -13,6 +13,7 @@
 #include "daemon_test_util.h"
 #include "real_keys.h"
 #include "rosenpass/daemon/app.h"
+#include "rosenpass/daemon/exchange_grammar.h"
 #include "rosenpass/daemon/validate.h"
 
 namespace rosenpass::daemon {
@@ -341,6 +342,22 @@ TEST(ConfigSafety, DeepTomlIsRefusedNotACrash) {
   auto v = run_app({"validate", d / "deep.toml"});
   EXPECT_EQ(v.code, 0);
   EXPECT_NE(v.err.find("is not valid: TOML input refused"), std::string::npos) << v.err;
+}
+
+// Found by tests/fuzz/fuzz_exchange_grammar: a non-UTF-8 word made `exchange -c` write a
+// file that could not be read back. The reference takes only UTF-8 arguments.
+TEST(ConfigSafety, ExchangeWordsMustBeUtf8) {
+  std::vector<std::string> w = {"public-key", "a", "secret-key", "b", "peer", "public-key", "c",
+                                "wireguard", "wg0", "AAAA", "x\xff"};
+  auto r = parse_exchange_words(w);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "invalid UTF-8 was detected in one or more arguments");
+  for (const char* bad : {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"}) {
+    w.back() = bad;
+    EXPECT_FALSE(parse_exchange_words(w).ok()) << bad;
+  }
+  w.back() = "ok \xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91";
+  EXPECT_TRUE(parse_exchange_words(w).ok());
 }
 
 TEST(ConfigSafety, OversizedTomlIsRefused) {

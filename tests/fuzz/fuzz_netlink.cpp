@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     if (n > size) n = size;
     // The kernel's messages start 4-byte aligned in the receive buffer; so do these.
     std::vector<uint32_t> aligned((n + 3) / 4);
-    std::memcpy(aligned.data(), data, n);
+    if (n) std::memcpy(aligned.data(), data, n);
     if (!decode_get_device_reply({reinterpret_cast<const uint8_t*>(aligned.data()), n}, info))
       break;
     data += n;

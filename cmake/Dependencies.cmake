@@ -28,3 +28,7 @@ find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)
 find_package(Threads REQUIRED)
 include(GoogleTest)
+
+# Test-only programs (scripts/install-deps.sh), found at test time, not by CMake: bash with
+# bash-completion, zsh and fish run the `--print-completions` scripts as a user's shell would
+# (tests skip a shell that is missing); `wg` (wireguard-tools) is the oracle for extra_params.

@@ -11,6 +11,7 @@ packages=(
   iproute2 iputils-ping socat         # network-namespace tests
   wireguard-go wireguard-tools        # userspace WireGuard for end-to-end tests; `wg` only to check
   faketime                            # libfaketime: the stale-key VPN test runs rosenpass 10x faster
+  bash-completion zsh fish            # the completion tests drive each shell's completer
 )
 missing=()
 for p in "${packages[@]}"; do

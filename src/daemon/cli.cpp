@@ -6,7 +6,9 @@
 
 namespace rosenpass::daemon {
 
-const char* const kVersionString = "rosenpass 0.3.0-dev (C++ drop-in)";
+// `rosenpass <version>` exactly, as clap prints it: scripts split the line at the space. The
+// version is the reference main branch this implementation follows (application.md §1.1).
+const char* const kVersionString = "rosenpass 0.3.0-dev";
 
 namespace {
 

@@ -386,7 +386,11 @@ std::string serialize_config(const Config& c) {
       out += "peer = " + toml_quote(p.wireguard->peer) + "\n";
       out += "extra_params = " + toml_array(p.wireguard->extra_params) + "\n";
     }
-    out += "protocol_version = " + toml_quote(to_string(p.version())) + "\n";
+    // Only what the user set: an absent value is our default ("auto"), and the reference
+    // (which knows only V02 and V03, default V02) cannot load "auto" (issue #16).
+    if (p.protocol_version) {
+      out += "protocol_version = " + toml_quote(to_string(*p.protocol_version)) + "\n";
+    }
     if (p.osk_organization) out += "osk_organization = " + toml_quote(*p.osk_organization) + "\n";
     if (p.osk_label) out += "osk_label = " + toml_array(*p.osk_label) + "\n";
   }
@@ -411,11 +415,6 @@ key_out = "/path/to/rp-key-out.txt" # path to store the key
 # device = "wg0" # WireGuard interface
 #peer = "RULdRAtUw7SFfVfGD..." # WireGuard public key
 # extra_params = [] # passed to WireGuard `wg set`
-
-# Protocol spoken with this peer: "V02", "V03", "V02-pc" (the wire of v0.2.x and
-# go-rosenpass) or "auto" (the default: answer any of them; when initiating, try each
-# in turn and keep the one that works).
-# protocol_version = "auto"
 )";
 
 }  // namespace rosenpass::daemon

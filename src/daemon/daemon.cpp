@@ -16,6 +16,7 @@
 #include "rosenpass/crypto/hash_domains.h"
 #include "rosenpass/daemon/debug_quote.h"
 #include "rosenpass/daemon/key_files.h"
+#include "rosenpass/daemon/key_output.h"
 #include "rosenpass/daemon/logging.h"
 #include "rosenpass/daemon/udp_sockets.h"
 #include "rosenpass/protocol/server.h"
@@ -66,6 +67,7 @@ struct PeerState {
   std::vector<SocketAddress> discovery;  // candidates while nothing is confirmed
   std::size_t round_robin = 0;
   std::optional<std::string> id_blake2b, id_shake256;  // base64 peer ids, computed on use
+  std::optional<KeyOutFile> key_out;                   // prepared once, after privileges drop
 };
 
 // Bytes identifying a sender for the protocol's cookie mechanism.
@@ -133,10 +135,7 @@ Status Daemon::start() {
   if (!cfg_.keypair) return make_error("Server keypair missing.");
   auto sk = load_secret_key(cfg_.keypair->secret_key);
   if (!sk) return sk.error();
-  if (sk->was_legacy_layout) {
-    log_warn("secret-key file " + debug_quote(cfg_.keypair->secret_key) +
-             " has the 13568-byte layout of rosenpass v0.2.x; converted on load");
-  }
+  // A v0.2.x secret-key layout was already reported by validation (one warning, one wording).
   auto pk = load_public_key(cfg_.keypair->public_key);
   if (!pk) return pk.error();
   // 2. Signals.
@@ -223,6 +222,13 @@ Status Daemon::add_peers() {
     PeerState st;
     st.config_index = i;
     st.public_key = *pk;
+    if (pc.key_out) {
+      st.key_out = KeyOutFile::prepare(*pc.key_out, [](const std::string& m) { log_warn(m); });
+      if (std::size_t n_tmp = st.key_out->removed_temp_files()) {
+        log_info("removed " + std::to_string(n_tmp) + " temporary file(s) of an interrupted write of " +
+                 debug_quote(*pc.key_out));
+      }
+    }
     if (pc.endpoint) {
       auto addrs = resolve_host_port(*pc.endpoint);
       if (!addrs) {
@@ -316,7 +322,7 @@ Status Daemon::on_key_event(proto::KeyEvent& ev) {
     }
   }
   if (pc.key_out) {
-    if (auto st = write_key_out(*pc.key_out, ev.key); !st) return st;
+    if (auto st = p->key_out->write(ev.key); !st) return st;
     auto line = output_key_line(id, *pc.key_out,
                                 exchanged ? KeyEventKind::kExchanged : KeyEventKind::kStale);
     if (auto st = write_stdout_line(line); !st) return st;

@@ -113,11 +113,6 @@ std::vector<Page> pages() {
   return out;
 }
 
-const char* const kSubcommands = "exchange-config exchange gen-config gen-keys validate help";
-const char* const kGlobalFlags =
-    "--log-level -v --verbose -q --quiet --psk-broker-path --psk-broker-fd -p "
-    "--psk-broker-spawn --user --generate-manpage --print-completions -h --help -V --version";
-
 }  // namespace
 
 Status write_man_pages(const std::string& dir) {
@@ -131,48 +126,6 @@ Status write_man_pages(const std::string& dir) {
     if (!st) return st;
   }
   return ok_status();
-}
-
-std::optional<std::string> completion_script(const std::string& shell) {
-  const std::string subs = kSubcommands, flags = kGlobalFlags;
-  if (shell == "bash") {
-    return "_rosenpass() {\n"
-           "  local cur=\"${COMP_WORDS[COMP_CWORD]}\"\n"
-           "  if [[ $COMP_CWORD -eq 1 || \"$cur\" == -* ]]; then\n"
-           "    COMPREPLY=($(compgen -W \"" +
-           subs + " " + flags +
-           "\" -- \"$cur\"))\n"
-           "  else\n"
-           "    COMPREPLY=($(compgen -f -- \"$cur\"))\n"
-           "  fi\n"
-           "}\n"
-           "complete -F _rosenpass rosenpass\n";
-  }
-  if (shell == "zsh") {
-    return "#compdef rosenpass\n_rosenpass() {\n  _arguments '1:command:(" + subs +
-           ")' '*:file:_files'\n}\n_rosenpass \"$@\"\n";
-  }
-  if (shell == "fish") {
-    std::string out;
-    for (const char* s :
-         {"exchange-config", "exchange", "gen-config", "gen-keys", "validate", "help"}) {
-      out += "complete -c rosenpass -n '__fish_use_subcommand' -a " + std::string(s) + "\n";
-    }
-    return out +
-           "complete -c rosenpass -l log-level -x -a 'off error warn info debug trace'\n"
-           "complete -c rosenpass -s v -l verbose\ncomplete -c rosenpass -s q -l quiet\n";
-  }
-  if (shell == "elvish") {
-    return "set edit:completion:arg-completer[rosenpass] = {|@words|\n  put " + subs + " " + flags +
-           "\n}\n";
-  }
-  if (shell == "powershell") {
-    return "Register-ArgumentCompleter -Native -CommandName 'rosenpass' -ScriptBlock {\n"
-           "  param($wordToComplete)\n  '" +
-           subs + " " + flags +
-           "'.Split(' ') | Where-Object { $_ -like \"$wordToComplete*\" }\n}\n";
-  }
-  return std::nullopt;
 }
 
 }  // namespace rosenpass::daemon

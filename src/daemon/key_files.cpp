@@ -14,6 +14,7 @@
 #include "rosenpass/crypto/random.h"
 #include "rosenpass/crypto/secure_memory.h"
 #include "rosenpass/daemon/debug_quote.h"
+#include "rosenpass/daemon/key_output.h"
 
 namespace rosenpass::daemon {
 namespace {
@@ -225,11 +226,7 @@ Status write_file_atomic(const std::string& given_path, std::span<const uint8_t>
 }
 
 Status write_key_out(const std::string& path, const crypto::Secret<32>& key) {
-  std::string text = crypto::base64_encode(key.reveal());
-  Status s = write_file_atomic(
-      path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), 0600);
-  crypto::secure_zero(text.data(), text.size());
-  return s;
+  return KeyOutFile::prepare(path, {}).write(key);
 }
 
 }  // namespace rosenpass::daemon

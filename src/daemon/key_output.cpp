@@ -1,10 +1,18 @@
 #include "rosenpass/daemon/key_output.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
+#include "rosenpass/crypto/base64.h"
+#include "rosenpass/crypto/random.h"
+#include "rosenpass/crypto/secure_memory.h"
 #include "rosenpass/daemon/debug_quote.h"
 
 namespace rosenpass::daemon {
@@ -25,6 +33,243 @@ Status write_stdout_line(const std::string& line) {
       return Error{"could not write key notification to stdout", {std::strerror(errno)}};
     }
     done += static_cast<std::size_t>(n);
+  }
+  return ok_status();
+}
+
+namespace {
+
+constexpr std::string_view kTempInfix = ".tmp-";
+constexpr std::size_t kTempHexDigits = 16;
+
+std::string os_error(int err) {
+  return std::string(std::strerror(err)) + " (os error " + std::to_string(err) + ")";
+}
+
+// Closes a descriptor on scope exit.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+// Follows a chain of symlinks to the path it finally names, which need not exist yet (a link
+// into a fresh /run directory). Gives up after 40 links, like the kernel (open then fails).
+std::string follow_symlinks(std::string path) {
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+    std::array<char, PATH_MAX> buf{};
+    ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
+    if (n <= 0 || static_cast<std::size_t>(n) >= buf.size()) return path;
+    std::string target(buf.data(), static_cast<std::size_t>(n));
+    if (target.front() != '/') {
+      auto slash = path.rfind('/');
+      target = (slash == std::string::npos ? "" : path.substr(0, slash + 1)) + target;
+    }
+    path = std::move(target);
+  }
+  return path;
+}
+
+std::pair<std::string, std::string> split_dir(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+std::string temp_name(const std::string& target) {
+  std::array<uint8_t, kTempHexDigits / 2> rnd{};
+  crypto::system_random().fill(rnd);
+  std::string tmp = target + std::string(kTempInfix);
+  for (uint8_t b : rnd) {
+    tmp += "0123456789abcdef"[b >> 4];
+    tmp += "0123456789abcdef"[b & 15];
+  }
+  return tmp;
+}
+
+bool is_our_temp_name(std::string_view entry, std::string_view base) {
+  if (entry.size() != base.size() + kTempInfix.size() + kTempHexDigits) return false;
+  if (entry.substr(0, base.size()) != base) return false;
+  if (entry.substr(base.size(), kTempInfix.size()) != kTempInfix) return false;
+  for (char c : entry.substr(base.size() + kTempInfix.size())) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// Removes the temporary files an interrupted key write (crash, power loss) left beside
+// `target`; they hold a key and would otherwise stay forever.
+std::size_t remove_stale_temp_files(const std::string& target) {
+  auto [dir, base] = split_dir(target);
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return 0;
+  std::size_t removed = 0;
+  while (dirent* e = ::readdir(d)) {
+    if (!is_our_temp_name(e->d_name, base)) continue;
+    struct stat st {};
+    if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+        ::unlinkat(::dirfd(d), e->d_name, 0) == 0) {
+      ++removed;
+    }
+  }
+  ::closedir(d);
+  return removed;
+}
+
+bool write_all_at(int fd, std::string_view text, bool positional) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = positional ? ::pwrite(fd, text.data() + done, text.size() - done,
+                                      static_cast<off_t>(done))
+                           : ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Errors that say "replacing is impossible here, rewriting may work": permissions, read-only
+// or full file systems, a bind-mounted file (EBUSY on rename). Others (a missing directory)
+// would fail the same way in place.
+bool replacement_impossible(int err) {
+  switch (err) {
+    case EACCES:
+    case EPERM:
+    case EROFS:
+    case EBUSY:
+    case EXDEV:
+    case ENOSPC:
+    case EDQUOT:
+    case EMLINK:
+    case ENAMETOOLONG:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// FIFOs and devices (key_out = "/dev/stdout") are written, never replaced; a file with
+// further hard links keeps them.
+bool must_write_in_place(const std::string& target) {
+  struct stat st {};
+  return ::stat(target.c_str(), &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1);
+}
+
+}  // namespace
+
+KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink warn) {
+  KeyOutFile f;
+  f.configured_ = configured_path;
+  f.warn_ = std::move(warn);
+  f.target_ = follow_symlinks(configured_path);
+  f.removed_temp_files_ = remove_stale_temp_files(f.target_);
+  if (must_write_in_place(f.target_)) return f;
+  // Probe the directory the way a key write will use it.
+  std::string probe = temp_name(f.target_);
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    ::unlink(probe.c_str());
+  } else if (replacement_impossible(errno)) {
+    const int err = errno;
+    f.atomic_ = false;
+    f.warned_ = true;
+    if (f.warn_) {
+      f.warn_("key_out " + debug_quote(configured_path) + ": cannot create files in " +
+              debug_quote(split_dir(f.target_).first) + " (" + os_error(err) +
+              "); the key file is rewritten in place, so a reader may briefly see a partial key");
+    }
+  }
+  return f;
+}
+
+Status KeyOutFile::write(const crypto::Secret<32>& key) {
+  std::string text = crypto::base64_encode(key.reveal());
+  Status result = ok_status();
+  bool fall_back = !atomic_ || must_write_in_place(target_);
+  if (!fall_back) {
+    result = write_replacing(text, fall_back);
+    if (!result && fall_back && !warned_) {
+      warned_ = true;
+      if (warn_) {
+        warn_("key_out " + debug_quote(configured_) + " could not be replaced atomically (" +
+              result.error().causes.back() + "); rewriting it in place from now on");
+      }
+    }
+    if (fall_back) atomic_ = false;
+  }
+  if (fall_back) result = write_in_place(text);
+  crypto::secure_zero(text.data(), text.size());
+  return result;
+}
+
+// Temporary file, fsync, rename. Sets `fall_back` (and returns an error) when an in-place
+// write should be tried instead; never leaves the temporary file behind.
+Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
+  auto fail = [&](int err) -> Status {
+    return Error{"Could not write file " + debug_quote(configured_), {os_error(err)}};
+  };
+  struct stat existing {};
+  const bool exists = ::stat(target_.c_str(), &existing) == 0;
+  // The name is unpredictable and created exclusively: a planted symlink cannot redirect it.
+  const std::string tmp = temp_name(target_);
+  Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (f.fd < 0) {
+    int err = errno;
+    fall_back = replacement_impossible(err);
+    return fail(err);
+  }
+  auto abandon = [&](int err) -> Status {
+    ::unlink(tmp.c_str());
+    fall_back = replacement_impossible(err);
+    return fail(err);
+  };
+  if (exists) {
+    // The new file must look like the old one: owner, group (a service user's file stays
+    // its own), then mode (after chown, which may clear set-id bits).
+    struct stat mine {};
+    if (::fstat(f.fd, &mine) != 0) return abandon(errno);
+    if ((mine.st_uid != existing.st_uid || mine.st_gid != existing.st_gid) &&
+        ::fchown(f.fd, existing.st_uid, existing.st_gid) != 0) {
+      return abandon(errno);
+    }
+    if (::fchmod(f.fd, existing.st_mode & 07777) != 0) return abandon(errno);
+  }
+  if (!write_all_at(f.fd, text, false)) return abandon(errno);
+  // The data must be on disk before the name points at it, or a crash can leave an empty key.
+  if (::fsync(f.fd) != 0) return abandon(errno);
+  if (::rename(tmp.c_str(), target_.c_str()) != 0) return abandon(errno);
+  // Make the rename itself durable; failure here loses nothing already visible.
+  Fd dir(::open(split_dir(target_).first.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.fd >= 0) ::fsync(dir.fd);
+  return ok_status();
+}
+
+// The reference's way: rewrite the file itself (created 0600 if missing). The new key
+// overwrites the old one before the length is cut, so a reader never sees an empty file.
+Status KeyOutFile::write_in_place(std::string_view text) {
+  auto fail = [&](int err) -> Status {
+    return Error{"Could not write file " + debug_quote(configured_), {os_error(err)}};
+  };
+  Fd f(::open(target_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (f.fd < 0) return fail(errno);
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) return fail(errno);
+  const bool regular = S_ISREG(st.st_mode);
+  if (!write_all_at(f.fd, text, regular)) return fail(errno);
+  if (regular) {
+    if (::ftruncate(f.fd, static_cast<off_t>(text.size())) != 0) return fail(errno);
+    if (::fsync(f.fd) != 0) return fail(errno);
   }
   return ok_status();
 }

@@ -6,6 +6,8 @@ std::string Error::chain() const {
   std::string out = message;
   if (!causes.empty()) {
     out += "\n\nCaused by:";
+    // Like anyhow's report: a single cause is not numbered, several are numbered from 0.
+    if (causes.size() == 1) return out + "\n    " + causes[0];
     for (std::size_t i = 0; i < causes.size(); ++i) {
       out += "\n    " + std::to_string(i) + ": " + causes[i];
     }

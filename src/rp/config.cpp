@@ -1,5 +1,11 @@
 #include "rosenpass/rp/config.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <toml++/toml.h>
 
 #include <fstream>
@@ -105,8 +111,12 @@ std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_vie
 }
 
 std::variant<ExchangeOptions, std::string> load_exchange_config(const std::string& path) {
+  // Open first so the error can say why ("Permission denied", "No such file or directory").
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "cannot read config \"" + path + "\": " + std::strerror(errno);
+  ::close(fd);
   std::ifstream f(path, std::ios::binary);
-  if (!f) return "cannot read config \"" + path + "\"";
+  if (!f) return "cannot read config \"" + path + "\": " + std::strerror(errno);
   // Read at most one byte past the limit: the parser refuses such text anyway, and a FIFO or
   // /dev/zero must not be read forever.
   const std::size_t cap = hardening::TomlLimits{}.max_bytes + 1;

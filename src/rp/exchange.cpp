@@ -69,12 +69,21 @@ std::vector<std::string> split_commas(const std::string& list) {
   return out;
 }
 
-// Runs a program and waits; returns its exit status, or nullopt if it could not be started.
-std::optional<int> run_program(const std::vector<std::string>& argv) {
+// Runs a program and waits; returns its exit status, or nullopt if it could not be started
+// (the reason in `why`: "No such file or directory" when it is not on PATH, …).
+std::optional<int> run_program(const std::vector<std::string>& argv, std::string* why) {
   int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) return std::nullopt;
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) {
+    *why = std::strerror(errno);
+    return std::nullopt;
+  }
   pid_t pid = ::fork();
-  if (pid < 0) return std::nullopt;
+  if (pid < 0) {
+    *why = std::strerror(errno);
+    ::close(pipefd[0]);
+    ::close(pipefd[1]);
+    return std::nullopt;
+  }
   if (pid == 0) {
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -91,7 +100,10 @@ std::optional<int> run_program(const std::vector<std::string>& argv) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (exec_failed) return std::nullopt;
+  if (exec_failed) {
+    *why = std::strerror(e);
+    return std::nullopt;
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -115,8 +127,16 @@ class Interface {
     }
     if (err->kind != wg::LinkError::kNotSupported) return err->message;
     info("The kernel has no WireGuard; starting " + wireguard_go + " for " + name_);
+    // A close-on-exec pipe carries the errno of a failed exec, so the error can say why.
+    int exec_pipe[2];
+    if (::pipe2(exec_pipe, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
     pid_t pid = ::fork();
-    if (pid < 0) return std::string("fork: ") + std::strerror(errno);
+    if (pid < 0) {
+      int e = errno;
+      ::close(exec_pipe[0]);
+      ::close(exec_pipe[1]);
+      return std::string("fork: ") + std::strerror(e);
+    }
     if (pid == 0) {
       if (quiet_child) {
         int null = ::open("/dev/null", O_WRONLY);
@@ -125,18 +145,34 @@ class Interface {
       }
       ::execlp(wireguard_go.c_str(), wireguard_go.c_str(), "-f", name_.c_str(),
                static_cast<char*>(nullptr));
+      int e = errno;
+      (void)!::write(exec_pipe[1], &e, sizeof e);
       ::_exit(127);
     }
+    ::close(exec_pipe[1]);
+    int exec_errno = 0;
+    bool exec_failed = ::read(exec_pipe[0], &exec_errno, sizeof exec_errno) ==
+                       static_cast<ssize_t>(sizeof exec_errno);
+    ::close(exec_pipe[0]);
     wggo_ = pid;
     created_ = true;
+    const std::string prefix = "could not create WireGuard device " + rp::quoted(fs::path(name_)) +
+                               ": the kernel has no WireGuard and ";
+    if (exec_failed) {
+      ::waitpid(pid, nullptr, 0);
+      wggo_ = -1;
+      return prefix + wireguard_go + " could not be started: " + std::strerror(exec_errno);
+    }
     // Wait for its configuration socket (and so its TUN device).
     for (int i = 0; i < 200; ++i) {
       if (wg::uapi_socket_available(wg::kDefaultUapiSocketDir, name_)) return std::nullopt;
       int status;
       if (::waitpid(pid, &status, WNOHANG) == pid) {
         wggo_ = -1;
-        return "could not create WireGuard device " + rp::quoted(fs::path(name_)) +
-               ": the kernel has no WireGuard and " + wireguard_go + " failed";
+        return prefix + wireguard_go +
+               (WIFEXITED(status) ? " exited with status " + std::to_string(WEXITSTATUS(status))
+                                  : " was killed by signal " + std::to_string(WTERMSIG(status))) +
+               (quiet_child ? " (run rp verbose to see its messages)" : "");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -178,13 +214,21 @@ struct LoadedPeer {
   std::string wgpk_base64;
 };
 
+// The file must be readable by us (rosenpass runs as the same user) and have one of `sizes`.
 std::optional<std::string> check_size(const fs::path& p, std::initializer_list<uintmax_t> sizes,
                                       const char* what) {
-  std::error_code ec;
-  if (!fs::is_regular_file(p, ec)) return std::string("could not find ") + what + " " + quoted(p);
-  auto size = fs::file_size(p, ec);
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    return std::string(e == ENOENT ? "could not find " : "could not read ") + what + " " +
+           quoted(p) + ": " + std::strerror(e);
+  }
+  struct stat st {};
+  bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  ::close(fd);
+  if (!regular) return std::string("could not read ") + what + " " + quoted(p) + ": not a regular file";
   for (auto s : sizes) {
-    if (size == s) return std::nullopt;
+    if (static_cast<uintmax_t>(st.st_size) == s) return std::nullopt;
   }
   return std::string(what) + " " + quoted(p) + " has the wrong size";
 }
@@ -249,8 +293,11 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
   };
   // 1. Everything is loaded and checked before the system is touched.
   fs::path priv = options.private_keys_dir;
-  auto wgsk_text = read_small_file(priv / "wgsk", 53);
-  if (!wgsk_text) return fail("could not read WireGuard secret key " + quoted(priv / "wgsk"));
+  std::string why;
+  auto wgsk_text = read_small_file(priv / "wgsk", 53, &why);
+  if (!wgsk_text) {
+    return fail("could not read WireGuard secret key " + quoted(priv / "wgsk") + ": " + why);
+  }
   auto wgsk = wg::wg_secret_key_from_base64(*wgsk_text);
   crypto::secure_zero(wgsk_text->data(), wgsk_text->size());
   if (!wgsk) return fail("invalid WireGuard secret key in " + quoted(priv / "wgsk"));
@@ -262,9 +309,10 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
   std::vector<LoadedPeer> peers;
   for (const auto& p : options.peers) {
     fs::path dir = p.public_keys_dir;
-    auto text = read_small_file(dir / "wgpk", 53);
-    auto key = text ? wg::wg_public_key_from_base64(*text) : std::nullopt;
-    if (!key) return fail("could not read WireGuard public key " + quoted(dir / "wgpk"));
+    auto text = read_small_file(dir / "wgpk", 53, &why);
+    if (!text) return fail("could not read WireGuard public key " + quoted(dir / "wgpk") + ": " + why);
+    auto key = wg::wg_public_key_from_base64(*text);
+    if (!key) return fail("invalid WireGuard public key in " + quoted(dir / "wgpk"));
     if (auto e = check_size(dir / "pqpk", {mce::kPublicKeySize}, "Rosenpass public key"))
       return fail(*e);
     peers.push_back({*key, wg::wg_key_to_base64(*key)});
@@ -315,14 +363,15 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
   if (auto e = backend->set_device(dev, cfg)) return fail(e->message);
 
   // 4. Address and routes with `ip` (its exit status is ignored, as in the reference).
-  if (options.ip && !run_program({"ip", "address", "add", *options.ip, "dev", dev}))
-    return fail("could not run ip");
+  std::string ip_why;
+  if (options.ip && !run_program({"ip", "address", "add", *options.ip, "dev", dev}, &ip_why))
+    return fail("could not run ip: " + ip_why);
   for (const auto& p : options.peers) {
     if (!p.allowed_ips) continue;
     // One route per entry: the reference passes the whole list and `ip` rejects commas.
     for (const auto& net : split_commas(*p.allowed_ips)) {
-      if (!run_program({"ip", "route", "replace", net, "dev", dev}))
-        return fail("could not run ip");
+      if (!run_program({"ip", "route", "replace", net, "dev", dev}, &ip_why))
+        return fail("could not run ip: " + ip_why);
     }
   }
 
@@ -343,7 +392,7 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
   {
     std::ofstream f(config_path);
     f << rosenpass_config_for(options, dev, wg_peers);
-    if (!f) return fail("could not write " + quoted(config_path));
+    if (!f) return fail("could not write " + quoted(config_path) + ": " + std::strerror(errno));
   }
 
   env.info("Starting to perform rosenpass key exchanges!");

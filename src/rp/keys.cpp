@@ -53,23 +53,30 @@ std::string quoted(const fs::path& p) {
   return out + "\"";
 }
 
-std::optional<std::string> read_small_file(const fs::path& p, std::size_t max) {
+std::optional<std::string> read_small_file(const fs::path& p, std::size_t max, std::string* why) {
+  auto failed = [&](std::string cause) -> std::optional<std::string> {
+    if (why) *why = std::move(cause);
+    return std::nullopt;
+  };
   int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+  if (fd < 0) return failed(std::strerror(errno));
   std::string out;
   char buf[256];
+  int err = 0;
   while (true) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0) err = errno;  // EISDIR for a directory
     if (n <= 0) break;
     out.append(buf, static_cast<std::size_t>(n));
     if (out.size() > max) break;
   }
   crypto::secure_zero(buf, sizeof buf);
   ::close(fd);
-  if (out.size() > max) {
+  if (err != 0 || out.size() > max) {
     crypto::secure_zero(out.data(), out.size());
-    return std::nullopt;
+    return failed(err != 0 ? std::string(std::strerror(err))
+                           : "larger than " + std::to_string(max) + " bytes");
   }
   return out;
 }
@@ -137,12 +144,18 @@ std::optional<std::string> pubkey(const fs::path& private_dir, const fs::path& p
     return "Directory " + quoted(public_dir) + " already exists";
   }
   fs::path wgsk = private_dir / "wgsk", pqpk = private_dir / "pqpk";
-  auto sk_text = read_small_file(wgsk, 64);
-  if (!sk_text) return "could not read WireGuard secret key " + quoted(wgsk);
+  std::string why;
+  auto sk_text = read_small_file(wgsk, 64, &why);
+  if (!sk_text) return "could not read WireGuard secret key " + quoted(wgsk) + ": " + why;
   auto sk = wireguard::wg_secret_key_from_base64(*sk_text);
   crypto::secure_zero(sk_text->data(), sk_text->size());
   if (!sk) return "invalid WireGuard secret key in " + quoted(wgsk);
-  if (!fs::is_regular_file(pqpk, ec)) return "could not read Rosenpass public key " + quoted(pqpk);
+  if (::access(pqpk.c_str(), R_OK) != 0) {
+    return "could not read Rosenpass public key " + quoted(pqpk) + ": " + std::strerror(errno);
+  }
+  if (!fs::is_regular_file(pqpk, ec)) {
+    return "could not read Rosenpass public key " + quoted(pqpk) + ": not a regular file";
+  }
 
   fs::create_directory(public_dir, ec);
   if (ec) return "could not create directory " + quoted(public_dir) + ": " + ec.message();

@@ -3,14 +3,18 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
+#include <string>
 
 #include "rosenpass/crypto/secure_memory.h"
 
@@ -18,10 +22,116 @@ namespace rosenpass::wireguard {
 
 using broker::ReturnCode;
 
-BrokerPskSink::BrokerPskSink(int fd, pid_t child) : fd_(fd), child_(child) {
+struct BrokerPskSink::Latest {
+  std::string device;
+  WgPublicKey peer{};
+  crypto::Secret<32> psk;
+};
+
+namespace {
+
+constexpr uint64_t kTagSocket = 1, kTagPid = 2, kTagTimer = 3;
+constexpr auto kFirstBackoff = std::chrono::milliseconds(200);
+constexpr auto kMaxBackoff = std::chrono::seconds(30);
+constexpr auto kHealthyLife = std::chrono::seconds(10);  // a broker that lived this long was fine
+
+// True once a seccomp filter confines this process (/proc/self/status "Seccomp: 2"). A
+// filter may kill us for a system call it does not list, so then nothing new is tried.
+bool seccomp_filtered() {
+  int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;  // cannot tell: be careful
+  std::string text;
+  char buf[1024];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  auto pos = text.find("\nSeccomp:");
+  if (pos == std::string::npos) return false;
+  auto value = text.find_first_not_of(" \t", pos + 9);
+  return value != std::string::npos && text[value] != '0';
+}
+
+// A descriptor that becomes readable when `pid` exits (Linux 5.3); -1 where unsupported or
+// under a seccomp filter. Without it, the broker socket's end of file tells of the death.
+// (Debian 12's <sys/pidfd.h> lacks C linkage, so the system call is made directly.)
+int open_pidfd(pid_t pid) {
+  if (seccomp_filtered()) return -1;
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+}
+
+void configure_socket(int fd) {
   // A stalled broker must not block the daemon's event loop for long.
   timeval tv{2, 0};
-  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+// Forks and execs `command` with fd 3 connected to the returned socket.
+std::variant<std::pair<int, pid_t>, std::string> start_broker(std::vector<std::string> command) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    return std::string("socketpair: ") + std::strerror(errno);
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    int e = errno;
+    ::close(sv[0]);
+    ::close(sv[1]);
+    return std::string("fork: ") + std::strerror(e);
+  }
+  if (pid == 0) {
+    // dup2 clears close-on-exec on the copy, so only fd 3 crosses the exec.
+    if (::dup2(sv[1], 3) < 0) ::_exit(127);
+    std::vector<char*> argv;
+    for (auto& a : command) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(sv[1]);
+  return std::pair{sv[0], pid};
+}
+
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
+  return "stopped";
+}
+
+std::string seconds(std::chrono::milliseconds d) {
+  std::string s = std::to_string(static_cast<double>(d.count()) / 1000.0);
+  while (s.size() > 1 && s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s + " s";
+}
+
+}  // namespace
+
+BrokerPskSink::BrokerPskSink(int fd, pid_t child, std::vector<std::string> command)
+    : fd_(fd),
+      child_(child),
+      command_(std::move(command)),
+      reader_(std::make_unique<broker::FrameReader>(broker::kSetPskRequestSize)) {
+  configure_socket(fd_);
+  watch_ = ::epoll_create1(EPOLL_CLOEXEC);
+  watch(fd_, kTagSocket);
+  if (child_ > 0) {
+    pidfd_ = open_pidfd(child_);  // -1 on kernels before 5.3: the socket's EOF tells then
+    watch(pidfd_, kTagPid);
+    timer_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    watch(timer_, kTagTimer);
+  }
+}
+
+void BrokerPskSink::watch(int fd, uint64_t tag) {
+  if (fd < 0 || watch_ < 0) return;
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = tag;
+  ::epoll_ctl(watch_, EPOLL_CTL_ADD, fd, &ev);
+}
+
+void BrokerPskSink::unwatch(int fd) {
+  if (fd >= 0 && watch_ >= 0) ::epoll_ctl(watch_, EPOLL_CTL_DEL, fd, nullptr);
 }
 
 std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::connect_path(
@@ -38,11 +148,11 @@ std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::connect
     ::close(fd);
     return err;
   }
-  return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, -1));
+  return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, -1, {}));
 }
 
 std::unique_ptr<BrokerPskSink> BrokerPskSink::from_fd(int fd) {
-  return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, -1));
+  return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, -1, {}));
 }
 
 std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::spawn(
@@ -50,39 +160,33 @@ std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::spawn(
   if (command.empty()) {
     command = {"rosenpass-wireguard-broker-socket-handler", "--stream-fd", "3"};
   }
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-    return std::string("socketpair: ") + std::strerror(errno);
-  }
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(sv[0]);
-    ::close(sv[1]);
-    return std::string("fork: ") + std::strerror(errno);
-  }
-  if (pid == 0) {
-    // dup2 clears close-on-exec on the copy, so only fd 3 crosses the exec.
-    if (::dup2(sv[1], 3) < 0) ::_exit(127);
-    std::vector<char*> argv;
-    for (auto& a : command) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(sv[1]);
-  return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(sv[0], pid));
+  auto started = start_broker(command);
+  if (auto* e = std::get_if<std::string>(&started)) return *e;
+  auto [fd, pid] = std::get<0>(started);
+  return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, pid, std::move(command)));
 }
 
 BrokerPskSink::~BrokerPskSink() {
+  on_lifecycle_ = nullptr;
+  on_error_ = nullptr;  // the end of the sink is no broker failure worth reporting
   if (fd_ >= 0) ::close(fd_);
   if (child_ > 0 && !child_status_) {
     // Closing our end makes the socket handler exit; wait briefly, then insist.
-    for (int i = 0; i < 60; ++i) {
-      if (child_exit_status()) return;
-      ::usleep(50'000);
+    bool gone = false;
+    for (int i = 0; i < 60 && !gone; ++i) {
+      if (child_exit_status()) {
+        gone = true;
+      } else {
+        ::usleep(50'000);
+      }
     }
-    ::kill(child_, SIGKILL);
-    ::waitpid(child_, nullptr, 0);
+    if (!gone) {
+      ::kill(child_, SIGKILL);
+      ::waitpid(child_, nullptr, 0);
+    }
+  }
+  for (int fd : {pidfd_, timer_, watch_}) {
+    if (fd >= 0) ::close(fd);
   }
 }
 
@@ -91,11 +195,125 @@ std::optional<int> BrokerPskSink::child_exit_status() {
   int status = 0;
   if (::waitpid(child_, &status, WNOHANG) == child_) {
     child_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    // Reaped here (tests poll this): the loop must still hear of it and restart the broker.
+    broker_died(status, Clock::now());
   }
   return child_status_;
 }
 
+void BrokerPskSink::broker_died(int status, Clock::time_point now) {
+  if (down_) return;
+  down_ = true;
+  child_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  unwatch(fd_);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  unwatch(pidfd_);
+  if (pidfd_ >= 0) ::close(pidfd_);
+  pidfd_ = -1;
+  reader_ = std::make_unique<broker::FrameReader>(broker::kSetPskRequestSize);
+  auto delay = arm_backoff(now);
+  if (on_lifecycle_ || on_error_) {
+    report(Lifecycle::kExited, "PSK broker (pid " + std::to_string(child_) + ") " +
+                                          describe_status(status) + "; restarting it in " +
+                                          seconds(delay));
+  }
+}
+
+std::chrono::milliseconds BrokerPskSink::arm_backoff(Clock::time_point now) {
+  quick_deaths_ = now - started_ < kHealthyLife ? quick_deaths_ + 1 : 1;
+  auto delay = std::min<std::chrono::milliseconds>(
+      kFirstBackoff * (1 << std::min(quick_deaths_ - 1, 10)), kMaxBackoff);
+  itimerspec when{};
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(delay).count();
+  when.it_value.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+  when.it_value.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+  ::timerfd_settime(timer_, 0, &when, nullptr);
+  return delay;
+}
+
+void BrokerPskSink::report(Lifecycle what, const std::string& message) {
+  if (on_lifecycle_) {
+    on_lifecycle_(what, message);
+  } else if (on_error_) {
+    on_error_(message);  // a shell that only logs broker errors still hears of it
+  }
+}
+
+void BrokerPskSink::restart(Clock::time_point now) {
+  if (!down_ || command_.empty()) return;
+  auto started = start_broker(command_);
+  if (auto* e = std::get_if<std::string>(&started)) {
+    started_ = now;  // counts as a quick death: the back-off grows
+    auto delay = arm_backoff(now);
+    if (on_lifecycle_ || on_error_) {
+      report(Lifecycle::kRestartFailed, "could not restart the PSK broker: " + *e +
+                                                   "; trying again in " + seconds(delay));
+    }
+    return;
+  }
+  std::tie(fd_, child_) = std::get<0>(started);
+  configure_socket(fd_);
+  child_status_.reset();
+  pidfd_ = open_pidfd(child_);
+  watch(fd_, kTagSocket);
+  watch(pidfd_, kTagPid);
+  down_ = false;
+  started_ = now;
+  ++restarts_;
+  if (on_lifecycle_ || on_error_) {
+    report(Lifecycle::kRestarted,
+                  "PSK broker restarted (pid " + std::to_string(child_) + "); sending the newest key of " +
+                      std::to_string(latest_.size()) + " peer(s) again");
+  }
+  for (const auto& l : latest_) {
+    WireGuardPeerTarget t{l->device, l->peer, {}};
+    if (!send_request(t, l->psk.reveal())) break;  // died again: the pidfd reports it
+  }
+}
+
+void BrokerPskSink::on_ready(Clock::time_point now) {
+  std::array<epoll_event, 4> events{};
+  int n = ::epoll_wait(watch_, events.data(), static_cast<int>(events.size()), 0);
+  for (int i = 0; i < n; ++i) {
+    switch (events[i].data.u64) {
+      case kTagSocket:
+        if (fd_ >= 0 && !drain(0)) {
+          unwatch(fd_);  // closed (or garbage): stop waking the loop for it
+          if (child_ > 0 && pidfd_ < 0 && !down_) {
+            // No pidfd on this kernel: a broker that closed its end is useless; end it.
+            ::kill(child_, SIGKILL);
+            int status = 0;
+            if (::waitpid(child_, &status, 0) == child_) broker_died(status, now);
+          } else if (child_ <= 0 && on_error_) {
+            on_error_("PSK broker closed the connection");
+          }
+        }
+        break;
+      case kTagPid: {
+        int status = 0;
+        pid_t r = down_ ? 0 : ::waitpid(child_, &status, WNOHANG);
+        if (r == child_) {
+          broker_died(status, now);
+        } else if (r < 0 && errno == ECHILD) {
+          // Reaped elsewhere (SIGCHLD ignored): dead all the same, status unknown.
+          broker_died(W_EXITCODE(255, 0), now);
+        }
+        break;
+      }
+      case kTagTimer: {
+        uint64_t expirations = 0;
+        if (::read(timer_, &expirations, sizeof expirations) == sizeof expirations) restart(now);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
 bool BrokerPskSink::drain(int timeout_ms, std::size_t want) {
+  if (fd_ < 0) return false;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::size_t start = responses_.size();
   while (true) {
@@ -111,8 +329,8 @@ bool BrokerPskSink::drain(int timeout_ms, std::size_t want) {
     ssize_t n = ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n <= 0) return false;
-    if (!reader_.feed({chunk, static_cast<std::size_t>(n)})) return false;
-    while (auto payload = reader_.next()) {
+    if (!reader_->feed({chunk, static_cast<std::size_t>(n)})) return false;
+    while (auto payload = reader_->next()) {
       auto code = broker::decode_response(*payload);
       if (!code) return false;
       responses_.push_back(*code);
@@ -123,12 +341,12 @@ bool BrokerPskSink::drain(int timeout_ms, std::size_t want) {
   }
 }
 
-PskDeliveryResult BrokerPskSink::install(const WireGuardPeerTarget& target,
-                                         std::span<const uint8_t, 32> psk) {
-  if (!drain(0)) return {PskDeliveryStatus::kFailed, "PSK broker connection failed"};
+bool BrokerPskSink::send_request(const WireGuardPeerTarget& target,
+                                 std::span<const uint8_t, 32> psk) {
+  if (fd_ < 0) return false;
   broker::SetPskRequest req{crypto::Secret<32>::from(psk), target.peer, target.device};
   auto payload = broker::encode_request(req);
-  if (!payload) return {PskDeliveryStatus::kRejected, "Interface name size is out of bounds."};
+  if (!payload) return false;
   // One buffer, one send: a frame is never split between two writers.
   std::array<uint8_t, broker::kFrameHeaderSize + broker::kSetPskRequestSize> frame{};
   auto header = broker::encode_frame_header(payload->size());
@@ -142,12 +360,50 @@ PskDeliveryResult BrokerPskSink::install(const WireGuardPeerTarget& target,
     if (n <= 0) break;
     sent += static_cast<std::size_t>(n);
   }
+  int err = errno;
   crypto::secure_zero(frame.data(), frame.size());
-  if (sent < frame.size()) {
-    return {PskDeliveryStatus::kFailed,
-            std::string("could not send to PSK broker: ") + std::strerror(errno)};
+  errno = err;
+  return sent == frame.size();
+}
+
+PskDeliveryResult BrokerPskSink::install(const WireGuardPeerTarget& target,
+                                         std::span<const uint8_t, 32> psk) {
+  if (target.device.size() > broker::kMaxInterfaceNameSize) {
+    return {PskDeliveryStatus::kRejected, "Interface name size is out of bounds."};
   }
-  return {};
+  if (!command_.empty()) {
+    // Remember the newest key per target: a restarted broker gets it again.
+    auto it = std::find_if(latest_.begin(), latest_.end(), [&](const auto& l) {
+      return l->device == target.device && l->peer == target.peer;
+    });
+    if (it == latest_.end()) {
+      latest_.push_back(std::make_unique<Latest>());
+      latest_.back()->device = target.device;
+      latest_.back()->peer = target.peer;
+      it = latest_.end() - 1;
+    }
+    std::memcpy((*it)->psk.reveal_mut().data(), psk.data(), psk.size());
+  }
+  // Catch up on what the event loop may not have told us (a loop that does not watch
+  // watch_fd() still gets deaths noticed and restarts done, at key events). A restart here
+  // has just sent this key.
+  const int restarts_before = restarts_;
+  on_ready(Clock::now());
+  if (restarts_ != restarts_before) return {};
+  if (!command_.empty() && down_) return {};  // sent when the broker is back
+  bool ok = drain(0) && send_request(target, psk);
+  if (ok) return {};
+  int err = errno;
+  if (!command_.empty()) {
+    // The spawned broker is gone (or useless): end it now, restart it after the back-off;
+    // the key just remembered goes out then.
+    ::kill(child_, SIGKILL);
+    int status = 0;
+    if (::waitpid(child_, &status, 0) == child_) broker_died(status, Clock::now());
+    return {};
+  }
+  if (fd_ < 0 || err == 0) return {PskDeliveryStatus::kFailed, "PSK broker connection failed"};
+  return {PskDeliveryStatus::kFailed, std::string("could not send to PSK broker: ") + std::strerror(err)};
 }
 
 }  // namespace rosenpass::wireguard

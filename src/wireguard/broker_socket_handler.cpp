@@ -173,7 +173,10 @@ int run_socket_handler(const SocketHandlerOptions& options) {
     clients.emplace(next_id++, Client{*options.stream_fd});
   }
   std::deque<Queued> queue;
-  std::optional<int> in_flight;  // client id awaiting the helper's response (-1: gone)
+  // Client id awaiting the helper's response; kIdle when none, -1 when that client left.
+  // A plain int: GCC 12 warns falsely (-Wmaybe-uninitialized) on an optional<int> here.
+  constexpr int kIdle = -2;
+  int in_flight = kIdle;
   FrameReader helper_reader(kSetPskRequestSize);
   int status = 0;
 
@@ -182,7 +185,7 @@ int run_socket_handler(const SocketHandlerOptions& options) {
     if (it == clients.end()) return;
     ::close(it->second.fd);
     clients.erase(it);
-    if (in_flight && *in_flight == id) in_flight = -1;
+    if (in_flight == id) in_flight = -1;
     for (auto& q : queue) {
       if (q.client_id == id) q.client_id = -1;  // still sent, so responses stay in order
     }
@@ -190,7 +193,7 @@ int run_socket_handler(const SocketHandlerOptions& options) {
 
   while (!g_stop) {
     // Send the next queued request when the helper is idle.
-    if (!in_flight && !queue.empty()) {
+    if (in_flight == kIdle && !queue.empty()) {
       Queued q = std::move(queue.front());
       queue.pop_front();
       bool ok = send_frame(helper->to, q.payload, false);
@@ -235,15 +238,15 @@ int run_socket_handler(const SocketHandlerOptions& options) {
           break;
         }
         while (auto payload = helper_reader.next()) {
-          if (!in_flight) {
+          if (in_flight == kIdle) {
             log_error("unexpected response from the privileged helper");
             continue;
           }
-          auto it = clients.find(*in_flight);
+          auto it = clients.find(in_flight);
           if (it != clients.end() && !send_frame(it->second.fd, *payload, true)) {
             drop_client(it->first);
           }
-          in_flight.reset();
+          in_flight = kIdle;
         }
       } else if (ids[i] == -2) {
         int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);

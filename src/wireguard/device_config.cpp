@@ -1,10 +1,18 @@
 #include "rosenpass/wireguard/device_config.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <strings.h>
+#include <unistd.h>
 
+#include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstring>
+
+#include "rosenpass/crypto/base64.h"
+#include "rosenpass/crypto/secure_memory.h"
 
 namespace rosenpass::wireguard {
 namespace {
@@ -86,7 +94,7 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
     if (colon == std::string_view::npos) return std::nullopt;
     host = std::string(text.substr(0, colon));
     port = text.substr(colon + 1);
-    if (host.find(':') != std::string::npos) return std::nullopt;  // bare IPv6 needs brackets
+    // wg splits at the last ':', so "::1:51820" is host "::1" (a numeric IPv6 address).
   }
   auto port_number = parse_uint<uint16_t>(port, 65535);
   if (host.empty() || !port_number) return std::nullopt;
@@ -137,29 +145,172 @@ std::string format_endpoint(const Endpoint& ep) {
   }
   const auto* a = reinterpret_cast<const sockaddr_in6*>(&ep.address);
   inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
-  return "[" + std::string(buf) + "]:" + std::to_string(ntohs(a->sin6_port));
+  // Appended: GCC 12 warns falsely (-Wrestrict) on `"[" + std::string(...)` at -O3.
+  std::string out = "[";
+  out.append(buf).append("]:").append(std::to_string(ntohs(a->sin6_port)));
+  return out;
 }
 
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+std::string ticked(std::string_view v) {
+  return "`" + std::string(v) + "'";
+}
+
+// wg's allowed-ips list: spaces anywhere are dropped, "" means none, every entry must parse.
+std::optional<std::string> add_allowed_ips(std::string_view value, std::vector<AllowedIp>& out) {
+  std::string list;
+  for (char c : value) {
+    if (!is_space(c)) list += c;
+  }
+  if (list.empty()) return std::nullopt;
+  std::string_view rest = list;
+  while (true) {
+    auto comma = rest.find(',');
+    std::string_view entry = rest.substr(0, comma);
+    auto slash = entry.find('/');
+    std::string addr(entry.substr(0, slash));
+    AllowedIp ip;
+    // wg decides the family by the presence of ':'.
+    ip.family = addr.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    if (inet_pton(ip.family, addr.c_str(), ip.address.data()) != 1) {
+      return "Unable to parse IP address: " + ticked(addr);
+    }
+    const unsigned max = ip.family == AF_INET ? 32 : 128;
+    ip.cidr = static_cast<uint8_t>(max);
+    if (slash != std::string_view::npos) {
+      std::string_view mask = entry.substr(slash + 1);
+      auto cidr = !mask.empty() && is_digit(mask[0]) ? parse_uint<unsigned>(mask, max)
+                                                     : std::optional<unsigned>();
+      if (!cidr) return "AllowedIP is not in the correct format: " + ticked(entry);
+      ip.cidr = static_cast<uint8_t>(*cidr);
+    }
+    out.push_back(ip);
+    if (comma == std::string_view::npos) return std::nullopt;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
+// wg's key file: 44 base64 characters then only whitespace; an empty file is "no key".
+std::optional<std::string> read_key_file(const std::string& path, std::optional<WgSecretKey>& key) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "could not open key file " + ticked(path) + ": " + std::strerror(errno);
+  std::array<char, 128> buf{};
+  std::size_t len = 0;
+  bool too_long = false;
+  while (true) {
+    ssize_t n = ::read(fd, buf.data() + len, buf.size() - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      ::close(fd);
+      crypto::secure_zero(buf.data(), buf.size());
+      return "could not read key file " + ticked(path) + ": " + std::strerror(e);
+    }
+    if (n == 0) break;
+    len += static_cast<std::size_t>(n);
+    if (len == buf.size()) {
+      too_long = true;
+      break;
+    }
+  }
+  ::close(fd);
+  std::optional<std::string> err;
+  std::string_view text(buf.data(), len);
+  if (len == 0) {
+    WgSecretKey none;  // all zero: the peer has no PSK
+    crypto::secure_zero(none.reveal_mut().data(), none.reveal_mut().size());
+    key = std::move(none);
+  } else if (len < 44) {
+    err = "Invalid length key in key file";
+  } else {
+    auto tail = text.substr(44);
+    for (char c : tail) {
+      if (!is_space(c)) {
+        err = std::string("Found trailing character in key file: `") + c + "'";
+        break;
+      }
+    }
+    if (!err && too_long) err = "Invalid length key in key file";
+    if (!err) {
+      WgSecretKey k;
+      if (crypto::base64_decode_into(text.substr(0, 44), k.reveal_mut())) {
+        key = std::move(k);
+      } else {
+        err = "Key is not the correct length or format in key file " + ticked(path);
+      }
+    }
+  }
+  crypto::secure_zero(buf.data(), buf.size());
+  return err;
+}
+
+}  // namespace
+
 std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& words,
-                                               PeerConfig& peer) {
+                                               PeerConfig& first, std::vector<PeerConfig>* more) {
+  PeerConfig* peer = &first;
+  bool allowed_ips_seen = false;  // per peer clause: the first replaces, later ones add
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
-    if (i + 1 >= words.size()) return "WireGuard parameter '" + w + "' needs a value";
-    const std::string& value = words[++i];
-    if (w == "endpoint") {
-      auto ep = parse_endpoint(value);
-      if (!ep) return "invalid WireGuard endpoint '" + value + "'";
-      peer.endpoint = *ep;
-    } else if (w == "persistent-keepalive") {
-      auto n = value == "off" ? std::optional<uint16_t>(0) : parse_uint<uint16_t>(value, 65535);
-      if (!n) return "invalid WireGuard persistent-keepalive '" + value + "'";
-      peer.persistent_keepalive = *n;
-    } else if (w == "allowed-ips") {
-      auto ips = parse_allowed_ips(value);
-      if (!ips) return "invalid WireGuard allowed-ips '" + value + "'";
-      peer.allowed_ips = std::move(*ips);
+    const bool has_value = i + 1 < words.size();
+    if (w == "remove") {
+      peer->remove = true;
+    } else if (w == "peer" && has_value) {
+      if (!more) return "Invalid argument: peer (no further peers here)";
+      WgPublicKey key{};
+      if (!crypto::base64_decode_into(words[i + 1], key)) {
+        return "Key is not the correct length or format: " + ticked(words[i + 1]);
+      }
+      more->push_back(PeerConfig{});
+      more->back().public_key = key;
+      peer = &more->back();
+      allowed_ips_seen = false;
+      ++i;
+    } else if (w == "endpoint" && has_value) {
+      const std::string& v = words[++i];
+      if (v.empty()) return "Unable to parse empty endpoint";
+      if (v[0] == '[' && v.find(']') == std::string::npos) {
+        return "Unable to find matching brace of endpoint: " + ticked(v);
+      }
+      auto colon = v[0] == '[' ? v.find(']') + 1 : v.rfind(':');
+      if (colon == std::string::npos || colon >= v.size() || v[colon] != ':' ||
+          colon + 1 == v.size()) {
+        return "Unable to find port of endpoint: " + ticked(v);
+      }
+      auto ep = parse_endpoint(v);
+      if (!ep) return "Unable to resolve endpoint: " + ticked(v);
+      peer->endpoint = *ep;
+    } else if (w == "allowed-ips" && has_value) {
+      if (!allowed_ips_seen || !peer->allowed_ips) peer->allowed_ips.emplace();
+      allowed_ips_seen = true;
+      if (auto err = add_allowed_ips(words[++i], *peer->allowed_ips)) return err;
+    } else if (w == "persistent-keepalive" && has_value) {
+      const std::string& v = words[++i];
+      std::optional<uint16_t> n;
+      if (strcasecmp(v.c_str(), "off") == 0) {
+        n = 0;
+      } else if (!v.empty() && is_digit(v[0])) {
+        n = parse_uint<uint16_t>(v, 65535);
+      }
+      if (!n) {
+        return "Persistent keepalive interval is neither 0/off nor 1-65535: " + ticked(v);
+      }
+      peer->persistent_keepalive = *n;
+    } else if (w == "preshared-key" && has_value) {
+      if (auto err = read_key_file(words[++i], peer->preshared_key)) return err;
     } else {
-      return "unsupported WireGuard parameter '" + w + "'";
+      // What wg says for an unknown word, a word without its value, and a device word
+      // (listen-port, fwmark, private-key) after a peer.
+      return "Invalid argument: " + w;
     }
   }
   return std::nullopt;

@@ -11,10 +11,13 @@ PskDeliveryResult NativePskSink::install(const WireGuardPeerTarget& target,
   PeerConfig peer;
   peer.public_key = target.peer;
   peer.preshared_key = WgSecretKey::from(psk);
-  if (auto err = apply_wg_set_params(target.extra_params, peer)) {
+  // extra_params may name further peers (`peer KEY ...`), as after `wg set DEV peer PK`.
+  std::vector<PeerConfig> more;
+  if (auto err = apply_wg_set_params(target.extra_params, peer, &more)) {
     return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + *err};
   }
   config.peers.push_back(std::move(peer));
+  for (auto& p : more) config.peers.push_back(std::move(p));
   if (auto err = backend_->set_device(target.device, config)) {
     // Like a failing `wg` child in the reference: reported, not fatal to the event loop.
     return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};

@@ -99,6 +99,16 @@ WgError errno_error(std::string_view device, int e) {
   return {kind, "userspace WireGuard " + std::string(device) + ": " + std::strerror(e)};
 }
 
+// A failed connect names the socket, so "Permission denied" points at the file to fix.
+WgError connect_error(const std::filesystem::path& dir, std::string_view device, int e) {
+  WgError err = errno_error(device, e);
+  if (valid_device_name(device)) {
+    err.message = "userspace WireGuard " + std::string(device) + ": cannot connect to " +
+                  (dir / (std::string(device) + ".sock")).string() + ": " + std::strerror(e);
+  }
+  return err;
+}
+
 // Finds "errno=N" in a reply; nullopt if absent or malformed.
 std::optional<int> reply_errno(std::string_view reply) {
   std::size_t pos = 0;
@@ -173,7 +183,7 @@ class UapiBackend final : public WireGuardBackend {
     req.append("\n");
 
     int fd = connect_uapi(dir_, device);
-    if (fd < 0) return errno_error(device, -fd);
+    if (fd < 0) return connect_error(dir_, device, -fd);
     Fd guard(fd);
     if (!write_all(fd, req.view())) return io_error(device, "write failed");
     SecureText reply(256);
@@ -186,7 +196,7 @@ class UapiBackend final : public WireGuardBackend {
 
   WgGetResult get_device(std::string_view device) override {
     int fd = connect_uapi(dir_, device);
-    if (fd < 0) return errno_error(device, -fd);
+    if (fd < 0) return connect_error(dir_, device, -fd);
     Fd guard(fd);
     if (!write_all(fd, "get=1\n\n")) return io_error(device, "write failed");
     // The reply carries the private key and PSKs in hex; SecureText erases them.
@@ -247,11 +257,15 @@ WgGetResult parse_uapi_get_reply(std::string_view reply, std::string_view device
   return info;
 }
 
-bool uapi_socket_available(const std::filesystem::path& socket_dir, std::string_view device) {
+int uapi_socket_probe(const std::filesystem::path& socket_dir, std::string_view device) {
   int fd = connect_uapi(socket_dir, device);
-  if (fd < 0) return false;
+  if (fd < 0) return -fd;
   ::close(fd);
-  return true;
+  return 0;
+}
+
+bool uapi_socket_available(const std::filesystem::path& socket_dir, std::string_view device) {
+  return uapi_socket_probe(socket_dir, device) == 0;
 }
 
 std::unique_ptr<WireGuardBackend> make_uapi_backend(std::filesystem::path socket_dir) {

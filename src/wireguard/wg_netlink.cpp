@@ -38,17 +38,25 @@ bool put_ifname(nlmsghdr* nlh, std::string_view device) {
   return true;
 }
 
-// Appends one peer entry; false if it does not fit.
-bool put_peer(nlmsghdr* nlh, std::size_t cap, uint16_t index, const PeerConfig& peer) {
+// Appends one peer entry holding the peer's allowed IPs from `next_ip` on, as many as fit in
+// `cap`, and advances `next_ip` past them. A peer with more allowed IPs than one message holds
+// is continued in further messages, as wireguard-tools does: a continuation (`next_ip > 0`)
+// names the peer again and adds allowed IPs, without the replace flag (the first part already
+// replaced the list) and without the other attributes; update-only stays, so a continuation
+// never creates a peer the first part was not allowed to create. False if not even the
+// peer's own attributes fit.
+bool put_peer(nlmsghdr* nlh, std::size_t cap, uint16_t index, const PeerConfig& peer,
+              std::size_t& next_ip) {
+  const bool continuation = next_ip > 0;
   nlattr* entry = mnl_attr_nest_start_check(nlh, cap, index);
   if (!entry) return false;
   bool ok = mnl_attr_put_check(nlh, cap, WGPEER_A_PUBLIC_KEY, 32, peer.public_key.data());
   uint32_t flags = 0;
   if (peer.remove) flags |= WGPEER_F_REMOVE_ME;
   if (peer.update_only) flags |= WGPEER_F_UPDATE_ONLY;
-  if (peer.allowed_ips && !peer.remove) flags |= WGPEER_F_REPLACE_ALLOWEDIPS;
+  if (peer.allowed_ips && !peer.remove && !continuation) flags |= WGPEER_F_REPLACE_ALLOWEDIPS;
   ok = ok && mnl_attr_put_u32_check(nlh, cap, WGPEER_A_FLAGS, flags);
-  if (!peer.remove) {
+  if (!peer.remove && !continuation) {
     if (peer.preshared_key) {
       ok = ok && mnl_attr_put_check(nlh, cap, WGPEER_A_PRESHARED_KEY, 32,
                                     peer.preshared_key->reveal().data());
@@ -61,25 +69,35 @@ bool put_peer(nlmsghdr* nlh, std::size_t cap, uint16_t index, const PeerConfig& 
       ok = ok && mnl_attr_put_u16_check(nlh, cap, WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL,
                                         *peer.persistent_keepalive);
     }
-    if (peer.allowed_ips) {
-      nlattr* list = ok ? mnl_attr_nest_start_check(nlh, cap, WGPEER_A_ALLOWEDIPS) : nullptr;
-      ok = list != nullptr;
-      uint16_t i = 0;
-      for (const auto& ip : *peer.allowed_ips) {
-        if (!ok) break;
-        nlattr* a = mnl_attr_nest_start_check(nlh, cap, i++);
-        ok = a && mnl_attr_put_u16_check(nlh, cap, WGALLOWEDIP_A_FAMILY, ip.family) &&
-             mnl_attr_put_check(nlh, cap, WGALLOWEDIP_A_IPADDR, ip.family == AF_INET ? 4 : 16,
-                                ip.address.data()) &&
-             mnl_attr_put_u8_check(nlh, cap, WGALLOWEDIP_A_CIDR_MASK, ip.cidr);
-        if (ok) mnl_attr_nest_end(nlh, a);
-      }
-      if (ok) mnl_attr_nest_end(nlh, list);
-    }
   }
   if (!ok) {
     mnl_attr_nest_cancel(nlh, entry);
     return false;
+  }
+  if (!peer.remove && peer.allowed_ips && next_ip < peer.allowed_ips->size()) {
+    const auto& ips = *peer.allowed_ips;
+    if (nlattr* list = mnl_attr_nest_start_check(nlh, cap, WGPEER_A_ALLOWEDIPS)) {
+      std::size_t put = 0;
+      for (; next_ip < ips.size(); ++next_ip, ++put) {
+        const AllowedIp& ip = ips[next_ip];
+        nlattr* a = mnl_attr_nest_start_check(nlh, cap, static_cast<uint16_t>(put));
+        bool fits =
+            a && mnl_attr_put_u16_check(nlh, cap, WGALLOWEDIP_A_FAMILY, ip.family) &&
+            mnl_attr_put_check(nlh, cap, WGALLOWEDIP_A_IPADDR, ip.family == AF_INET ? 4 : 16,
+                               ip.address.data()) &&
+            mnl_attr_put_u8_check(nlh, cap, WGALLOWEDIP_A_CIDR_MASK, ip.cidr);
+        if (!fits) {
+          if (a) mnl_attr_nest_cancel(nlh, a);
+          break;
+        }
+        mnl_attr_nest_end(nlh, a);
+      }
+      if (put > 0) {
+        mnl_attr_nest_end(nlh, list);
+      } else {
+        mnl_attr_nest_cancel(nlh, list);
+      }
+    }
   }
   mnl_attr_nest_end(nlh, entry);
   return true;
@@ -204,22 +222,34 @@ std::variant<std::vector<NetlinkMessage>, WgError> encode_set_device(uint16_t fa
     }
     return nlh;
   };
-  if (device.empty() || device.size() >= IFNAMSIZ)
-    return WgError{WgErrorKind::kInvalidInput, "invalid interface name"};
+  if (device.empty() || device.size() >= IFNAMSIZ) {
+    return WgError{WgErrorKind::kNoSuchDevice,
+                   "kernel WireGuard \"" + std::string(device) +
+                       "\": no such interface (interface names are 1 to 15 bytes)"};
+  }
 
   nlmsghdr* nlh = start(true);
-  std::size_t i = 0;
-  do {
-    if (i < config.peers.size()) {
-      // One peer per message keeps every message far below the socket buffer size.
-      if (i > 0) nlh = start(false);
+  for (std::size_t i = 0; i < config.peers.size(); ++i) {
+    const PeerConfig& peer = config.peers[i];
+    const std::size_t ips = peer.allowed_ips && !peer.remove ? peer.allowed_ips->size() : 0;
+    std::size_t next_ip = 0;
+    do {
+      // One peer (or one part of a peer) per message keeps every message far below the
+      // socket buffer size.
+      if (i > 0 || next_ip > 0) nlh = start(false);
+      const std::size_t before = next_ip;
       nlattr* peers = mnl_attr_nest_start(nlh, WGDEVICE_A_PEERS);
-      if (!put_peer(nlh, kMessageCapacity, 0, config.peers[i]))
-        return WgError{WgErrorKind::kInvalidInput, "peer configuration too large for netlink"};
+      if (!put_peer(nlh, kMessageCapacity, 0, peer, next_ip) ||
+          (next_ip == before && next_ip < ips)) {
+        return WgError{WgErrorKind::kInvalidInput, "kernel WireGuard " + std::string(device) +
+                                                       ": peer " + std::to_string(i) +
+                                                       " does not fit in a netlink message"};
+      }
       mnl_attr_nest_end(nlh, peers);
-    }
-    out.back().set_used(nlh->nlmsg_len);
-  } while (++i < config.peers.size());
+      out.back().set_used(nlh->nlmsg_len);
+    } while (next_ip < ips);
+  }
+  out.back().set_used(nlh->nlmsg_len);
   return out;
 }
 

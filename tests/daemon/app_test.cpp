@@ -11,6 +11,7 @@ namespace rosenpass::daemon {
 namespace {
 
 using test::ScratchDir;
+using test::quoted;
 namespace mce = kem::mceliece460896;
 
 struct Run {
@@ -119,13 +120,13 @@ TEST(App, ValidateAlwaysExitsZero) {
   test::write_text(d / "logic.toml", "listen = []\n[[peers]]\npublic_key = \"/nonexistent\"\n");
   auto r = run({"validate", d / "bad.toml", d / "logic.toml", d / "missing.toml"});
   EXPECT_EQ(r.code, 0);
-  EXPECT_NE(r.err.find("\"" + d / "bad.toml" + "\" is not valid: "), std::string::npos);
-  EXPECT_NE(r.err.find("\"" + d / "logic.toml" +
-                       "\" contains logical errors: 'peer 0 public-key file \"/nonexistent\" does "
+  EXPECT_NE(r.err.find(quoted(d / "bad.toml") + " is not valid: "), std::string::npos);
+  EXPECT_NE(r.err.find(quoted(d / "logic.toml") +
+                       " contains logical errors: 'peer 0 public-key file \"/nonexistent\" does "
                        "not exist'"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("\"" + d / "missing.toml" + "\" is not valid: "), std::string::npos);
+  EXPECT_NE(r.err.find(quoted(d / "missing.toml") + " is not valid: "), std::string::npos);
   EXPECT_EQ(run({"validate"}).err, "");
 }
 
@@ -178,6 +179,19 @@ TEST(App, ExchangeWritesConfigBeforeValidation) {
   EXPECT_EQ(r.code, 1);  // the key files do not exist
   EXPECT_NE(r.err.find("could not find public-key file"), std::string::npos);
   ASSERT_TRUE(test::exists(d / "saved.toml"));
+  // Only keys the reference reads; no `protocol_version = "auto"` it could not load (#16).
+  std::string saved = test::read_text(d / "saved.toml");
+  EXPECT_EQ(saved.find("protocol_version"), std::string::npos) << saved;
+  for (std::size_t pos = 0; pos < saved.size();) {
+    std::size_t end = saved.find('\n', pos);
+    std::string line = saved.substr(pos, end - pos);
+    pos = end == std::string::npos ? saved.size() : end + 1;
+    if (line.empty() || line[0] == '[') continue;
+    std::string key = line.substr(0, line.find(' '));
+    EXPECT_TRUE(key == "public_key" || key == "secret_key" || key == "listen" ||
+                key == "verbosity" || key == "key_out" || key == "peers")
+        << line;
+  }
   test::write_real_keypair(0, d / "pk", d / "sk");
   test::write_real_keypair(1, d / "peer.pk", d / "peer.sk");
   EXPECT_EQ(run({"exchange-config", d / "saved.toml"}, s).code, 0);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
 namespace rosenpass::daemon {
 namespace {
 
@@ -37,9 +39,14 @@ TEST(Cli, HelpAndVersionOnStdout) {
   for (const char* s : {"\"V02\"", "\"V03\"", "\"V02-pc\"", "\"auto\"", "v0.2.3", "13568"}) {
     EXPECT_NE(h.out.find(s), std::string::npos) << s;
   }
-  auto v = exit_of({"-V"});
-  EXPECT_EQ(v.code, 0);
-  EXPECT_EQ(v.out.rfind("rosenpass ", 0), 0u);
+  // Exactly `rosenpass <version>`, as the reference's scripts parse it (§1.1, parity 2).
+  for (const char* flag : {"-V", "--version"}) {
+    auto v = exit_of({flag});
+    EXPECT_EQ(v.code, 0);
+    EXPECT_TRUE(std::regex_match(v.out, std::regex("rosenpass [0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.]+)?\n")))
+        << v.out;
+    EXPECT_EQ(v.err, "");
+  }
   EXPECT_EQ(exit_of({"help", "exchange"}).out.find("PSK := preshared-key") != std::string::npos,
             true);
 }

@@ -31,6 +31,14 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
+// `"path"`, as error messages quote paths. Appended: GCC 12 warns falsely (-Wrestrict) on
+// `"\"" + std::string(...)` at -O3.
+inline std::string quoted(const std::string& path) {
+  std::string out = "\"";
+  out.append(path).append("\"");
+  return out;
+}
+
 inline void write_text(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <grp.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -26,8 +27,10 @@ inline const char* rosenpass_bin() {
 class Process {
  public:
   // Starts `rosenpass args...` with stdout/stderr going to `out_path`/`err_path`.
+  // With `as_user` (uid = gid, e.g. 65534 "nobody"), it runs as that user, as a service would.
   Process(const std::vector<std::string>& args, const std::string& out_path,
-          const std::string& err_path, const std::vector<std::string>& env = {})
+          const std::string& err_path, const std::vector<std::string>& env = {},
+          std::optional<uid_t> as_user = std::nullopt)
       : out_(out_path), err_(err_path) {
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -35,6 +38,10 @@ class Process {
       int e = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(o, 1);
       ::dup2(e, 2);
+      if (as_user && (::setgroups(0, nullptr) != 0 || ::setgid(*as_user) != 0 ||
+                      ::setuid(*as_user) != 0)) {
+        ::_exit(126);
+      }
       for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
       std::vector<char*> argv;
       argv.push_back(const_cast<char*>(rosenpass_bin()));

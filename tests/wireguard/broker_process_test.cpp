@@ -156,7 +156,13 @@ TEST_F(BrokerProcessTest, SocketHandlerServesSeveralClients) {
   ASSERT_TRUE(test::wait_until([&] { return std::filesystem::exists(sock); }));
   EXPECT_EQ(trim(proc_status_field(handler.pid(), "CapEff")), "0000000000000000");
 
+  // The socket file appears at bind(), a moment before listen(): retry until it accepts.
   auto c1 = BrokerPskSink::connect_path(sock);
+  ASSERT_TRUE(test::wait_until([&] {
+    if (std::holds_alternative<std::unique_ptr<BrokerPskSink>>(c1)) return true;
+    c1 = BrokerPskSink::connect_path(sock);
+    return false;
+  }));
   auto c2 = BrokerPskSink::connect_path(sock);
   ASSERT_TRUE(std::holds_alternative<std::unique_ptr<BrokerPskSink>>(c1));
   ASSERT_TRUE(std::holds_alternative<std::unique_ptr<BrokerPskSink>>(c2));

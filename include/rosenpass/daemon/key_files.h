@@ -49,8 +49,8 @@ FileProbe probe_file(const std::string& path);
 // A new file gets `mode`; an existing one keeps its permission bits.
 Status write_file_atomic(const std::string& path, std::span<const uint8_t> bytes, mode_t mode);
 
-// key_out: 44 base64 characters, no newline, mode 0600 when new; readers never see a partial
-// key because of the rename.
+// key_out, one-shot: KeyOutFile::prepare(path).write(key) without the warnings (see
+// key_output.h; the daemon keeps a KeyOutFile per peer instead).
 Status write_key_out(const std::string& path, const crypto::Secret<32>& key);
 
 }  // namespace rosenpass::daemon

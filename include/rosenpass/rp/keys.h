@@ -27,8 +27,11 @@ std::optional<std::string> genkey(const std::filesystem::path& dir, const Keypai
 std::optional<std::string> pubkey(const std::filesystem::path& private_dir,
                                   const std::filesystem::path& public_dir);
 
-// Reads a small text file (at most `max` bytes); nullopt if missing or larger.
-std::optional<std::string> read_small_file(const std::filesystem::path& p, std::size_t max);
+// Reads a small text file (at most `max` bytes); nullopt if unreadable or larger, with the
+// cause in `why` if given ("No such file or directory", "Permission denied", "Is a directory",
+// "larger than N bytes").
+std::optional<std::string> read_small_file(const std::filesystem::path& p, std::size_t max,
+                                           std::string* why = nullptr);
 
 // `{path:?}`-style quoting for messages: "path" with \" and \\ escaped.
 std::string quoted(const std::filesystem::path& p);

@@ -2,9 +2,15 @@
 // implementation (wireguard-go, boringtun) over its UAPI socket, chosen per device as `wg` does.
 #pragma once
 
+#include <sys/types.h>
+
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string_view>
+#include <variant>
 
 #include "rosenpass/wireguard/device_config.h"
 
@@ -23,13 +29,30 @@ inline constexpr const char* kDefaultUapiSocketDir = "/var/run/wireguard";
 // Userspace WireGuard: <socket_dir>/<device>.sock, the cross-platform configuration protocol.
 std::unique_ptr<WireGuardBackend> make_uapi_backend(
     std::filesystem::path socket_dir = kDefaultUapiSocketDir);
-// Kernel WireGuard: generic netlink family "wireguard".
-std::unique_ptr<WireGuardBackend> make_kernel_backend();
+// One generic netlink socket as the kernel backend uses it: whole datagrams out and in.
+// Tests put a fake kernel behind it; the default is a real NETLINK_GENERIC socket.
+class NetlinkChannel {
+ public:
+  virtual ~NetlinkChannel() = default;
+  virtual int send(std::span<const uint8_t> datagram) = 0;  // 0 or an errno value
+  virtual ssize_t receive(std::span<uint8_t> buffer) = 0;    // length, or -errno
+  virtual uint32_t port_id() const = 0;
+};
+// A fresh channel for one request (a dump cut short leaves replies behind), or an errno value.
+using NetlinkChannelFactory = std::function<std::variant<std::unique_ptr<NetlinkChannel>, int>()>;
+
+// Kernel WireGuard: generic netlink family "wireguard". A device dump that the kernel marks
+// interrupted (NLM_F_DUMP_INTR: the device changed meanwhile) is retried, as wg does.
+std::unique_ptr<WireGuardBackend> make_kernel_backend(NetlinkChannelFactory open_channel = {});
 // Userspace if a UAPI socket for the device accepts connections, else kernel (wg's rule).
 std::unique_ptr<WireGuardBackend> make_auto_backend(
     std::filesystem::path socket_dir = kDefaultUapiSocketDir);
 
 // True if `<socket_dir>/<device>.sock` accepts a connection.
 bool uapi_socket_available(const std::filesystem::path& socket_dir, std::string_view device);
+// 0 if `<socket_dir>/<device>.sock` accepts a connection, else the errno of the attempt:
+// ENOENT/ECONNREFUSED (no live socket), EACCES/EPERM (a socket we may not use, e.g. a
+// root-only socket for a service user: the device is userspace, but out of our reach).
+int uapi_socket_probe(const std::filesystem::path& socket_dir, std::string_view device);
 
 }  // namespace rosenpass::wireguard

@@ -70,10 +70,21 @@ struct WgError {
 using WgSetResult = std::optional<WgError>;  // nullopt = success
 using WgGetResult = std::variant<DeviceInfo, WgError>;
 
-// Applies `wg set` peer words (endpoint, persistent-keepalive, allowed-ips) to `peer`.
-// Host names in endpoints are resolved. Returns a message on an unknown or malformed word.
+// Applies the words `wg set DEV peer PK WORDS...` accepts after a peer (`extra_params`,
+// application.md §4.6, parity 37), with wg's meaning and wg's reason for a refusal (as the
+// wireguard-tools of Debian 12 parse them):
+//   remove                        the peer is removed (its PSK is then moot)
+//   endpoint HOST:PORT|[V6]:PORT   host names resolved now
+//   allowed-ips LIST              comma-separated, spaces ignored, "" clears; within one peer
+//                                 clause a second allowed-ips adds to the first
+//   persistent-keepalive N|off    0..65535
+//   preshared-key FILE            44 base64 characters and whitespace, or empty (no PSK)
+//   peer KEY                      a further peer clause taking the same words; its peers are
+//                                 appended to `more_peers` (refused when that is null)
+// Device words (listen-port, fwmark, private-key) are invalid after a peer, as in wg.
 std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& words,
-                                               PeerConfig& peer);
+                                               PeerConfig& peer,
+                                               std::vector<PeerConfig>* more_peers = nullptr);
 
 // "10.0.0.1/32", "fd00::/64", or an address without /cidr (a host route).
 std::optional<AllowedIp> parse_allowed_ip(std::string_view text);

@@ -3,6 +3,7 @@
 // WireGuard itself, kernel or userspace) and BrokerPskSink (asks a broker process, §4.7).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -37,6 +38,12 @@ class PskSink {
   // event; for a stale key it passes fresh random bytes (see install_random).
   virtual PskDeliveryResult install(const WireGuardPeerTarget& target,
                                     std::span<const uint8_t, 32> psk) = 0;
+
+  // Event-loop hooks for sinks with a life of their own (a spawned PSK broker). The shell
+  // registers watch_fd() once, for readability (EPOLLIN), if it is not -1; the fd stays the
+  // same for the sink's lifetime. Whenever it is readable the shell calls on_ready(now).
+  virtual int watch_fd() const { return -1; }
+  virtual void on_ready(std::chrono::steady_clock::time_point /*now*/) {}
 };
 
 // Replaces the target's PSK with 32 fresh random bytes (what happens when a key goes stale).

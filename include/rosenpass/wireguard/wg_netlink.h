@@ -43,7 +43,8 @@ std::variant<std::vector<NetlinkMessage>, WgError> encode_set_device(uint16_t fa
 // WG_CMD_GET_DEVICE dump request for a device name.
 NetlinkMessage encode_get_device_request(uint16_t family, uint32_t seq, std::string_view device);
 // Adds one WG_CMD_GET_DEVICE reply message to `info`, joining a peer split across messages.
-// False if the message is malformed.
+// False if the message is malformed. Messages start 4-byte aligned, as in any netlink
+// receive buffer (also for decode_family_id).
 bool decode_get_device_reply(std::span<const uint8_t> message, DeviceInfo& info);
 
 }  // namespace rosenpass::wireguard

@@ -16,8 +16,10 @@ constexpr HashChoice kShake = HashChoice::kShake256;
 
 void cookie_for(std::span<const uint8_t> msg, std::span<const uint8_t, kCookieValueSize> value,
                 std::span<uint8_t, 32> out) {
-  auto k = crypto::keyed_hash(kShake, crypto::hash_domains(kShake).cookie, value);
-  crypto::keyed_hash(kShake, k, msg.first(wire::cookie_offset(msg.size())), out);
+  // k is as secret as the cookie value: locked, and wiped when it goes.
+  Key32 k;
+  crypto::keyed_hash(kShake, crypto::hash_domains(kShake).cookie, value, k.reveal_mut());
+  crypto::keyed_hash(kShake, k.reveal(), msg.first(wire::cookie_offset(msg.size())), out);
 }
 
 }  // namespace
@@ -72,8 +74,25 @@ CookieJar::Slot& CookieJar::youngest(Timestamp now, crypto::RandomSource& rng) {
   return victim;
 }
 
+std::optional<Timestamp> CookieJar::expire(Timestamp now) {
+  // §6.1: a secret is young for one epoch, retired for another, then erased.
+  std::optional<Timestamp> next;
+  for (auto& s : slots_) {
+    if (!s.created) continue;
+    const Timestamp end = *s.created + 2 * timing::kCookieSecretEpoch;
+    if (now >= end) {
+      s.secret = crypto::Secret<kCookieValueSize>();
+      s.created.reset();
+    } else if (!next || end < *next) {
+      next = end;
+    }
+  }
+  return next;
+}
+
 bool CookieJar::verify(std::span<const uint8_t> msg, std::span<const uint8_t> sender,
                        Timestamp now) {
+  expire(now);
   bool ok = false;
   for (auto& s : slots_) {
     if (!s.created || now - *s.created >= 2 * timing::kCookieSecretEpoch) continue;
@@ -87,6 +106,7 @@ std::vector<uint8_t> CookieJar::reply(std::span<const uint8_t> msg, std::span<co
                                       std::span<const uint8_t, 32> own_cookie_key, Timestamp now,
                                       crypto::RandomSource& rng) {
   namespace cr = wire::cookie_reply;
+  expire(now);
   CookieValue v = value_for(youngest(now, rng), sender);
   std::vector<uint8_t> out(wire::kCookieReplySize, 0);
   std::span<uint8_t> o(out);

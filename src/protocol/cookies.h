@@ -37,6 +37,11 @@ class CookieJar {
                              std::span<const uint8_t, 32> own_cookie_key, Timestamp now,
                              crypto::RandomSource& rng);
   void overwrite_secret(int slot, std::span<const uint8_t, kCookieValueSize> secret);
+  // Erases secrets past their retirement (zeroed, creation time cleared); returns when to
+  // call again (nullopt: no live secret).
+  std::optional<Timestamp> expire(Timestamp now);
+  // For tests: whether slot `i` holds a secret (has a creation time).
+  bool slot_live(int i) const { return slots_[i & 1].created.has_value(); }
 
  private:
   struct Slot {

@@ -12,13 +12,17 @@ constexpr std::span<uint8_t> kNoPlaintext{};
 
 std::optional<std::vector<uint8_t>> Server::Impl::initiate(uint32_t index, Timestamp now) {
   Peer& p = *peers[index];
-  const WireProfile profile = active_profile(p);
+  // kAuto settled on another wire: try V02 once (a peer that started later may speak it).
+  const bool probe = p.configured == WireProfile::kAuto && p.learned &&
+                     *p.learned != WireProfile::kV02 && !p.probed_v02;
+  const WireProfile profile = probe ? WireProfile::kV02 : active_profile(p);
   const HashChoice h = hash_of(profile);
   const int hi = hash_index(h);
   const wire::InitHelloLayout& L = is_legacy(profile) ? wire::kInitHelloLegacy : wire::kInitHello;
 
   auto hs = std::make_unique<InitiatorHandshake>();
   hs->profile = profile;
+  hs->probe = probe;
   hs->created = now;
   hs->cookie_value = CookieValue::random(*rng_);  // IHI1
   ChainingKey ck(h, p.consts[hi].ck_init);
@@ -62,6 +66,10 @@ std::optional<std::vector<uint8_t>> Server::Impl::initiate(uint32_t index, Times
 
   hs->ck.emplace(std::move(ck));
   hs->tx = m;
+  hs->profile_tx = 1;
+  hs->answers_allowed = 1;
+  hs->may_yield = !p.yield_unanswered;
+  p.yield_unanswered = false;
   drop_handshake(index);
   register_sid(hs->sidi, index);
   p.hs = std::move(hs);
@@ -88,6 +96,8 @@ HandleResult Server::Impl::on_resp_hello(std::span<const uint8_t> msg, Timestamp
   const HashChoice h = hash_of(hs.profile);
   const int hi = hash_index(h);
   if (!mac_ok(msg, own_[hi].mac_key, h)) return drop(DropReason::kBadMac);
+  // Two decapsulations follow: under load, only as many RespHellos as InitHellos we sent.
+  if (!take_answer(hs, now)) return drop(DropReason::kUnderLoad);
 
   // Work on a copy so that a failure leaves the handshake as it was.
   ChainingKey ck = ChainingKey::resume(h, hs.ck->reveal());
@@ -142,17 +152,17 @@ HandleResult Server::Impl::on_resp_hello(std::span<const uint8_t> msg, Timestamp
   hs.eski_secret.reset();
   hs.tx = ic;
   hs.tx_count = 0;
+  hs.answers_allowed = 1;
+  hs.hurried = false;
+  hs.resume_tx = Timestamp{};
+  hs.completed = now;
   schedule_retransmit(hs, now);
 
-  if (p.configured == WireProfile::kAuto) {
-    p.learned = hs.profile;
-    p.failures = 0;
-  }
-  if (p.wins_races) p.initiator_floor = biscuits_.next_number();
+  learn_profile(p, hs.profile);  // authenticated: the responder decapsulated our sctr
   return {std::move(ic), std::move(event), PeerHandle{index}};
 }
 
-HandleResult Server::Impl::on_empty_data(std::span<const uint8_t> msg) {
+HandleResult Server::Impl::on_empty_data(std::span<const uint8_t> msg, Timestamp now) {
   namespace ed = wire::empty_data;
   SessionId sid;
   std::copy_n(msg.begin() + ed::kSid, wire::kSidSize, sid.begin());
@@ -166,6 +176,7 @@ HandleResult Server::Impl::on_empty_data(std::span<const uint8_t> msg) {
   InitiatorHandshake& hs = *p.hs;
   const HashChoice h = hash_of(hs.profile);
   if (!mac_ok(msg, own_[hash_index(h)].mac_key, h)) return drop(DropReason::kBadMac);
+  if (!take_answer(hs, now)) return drop(DropReason::kUnderLoad);
 
   // Any counter not below the last one accepted: Rust sends 0, go-rosenpass 1 (§15.9).
   auto ctr = wire::field<ed::kCtrSize>(msg, ed::kCtr);
@@ -179,6 +190,9 @@ HandleResult Server::Impl::on_empty_data(std::span<const uint8_t> msg) {
   }
   hs.txnt = n;
   drop_handshake(index);  // stops InitConf retransmission
+  // The peer holds our key now: an InitConf to a biscuit we issued before this moment
+  // belongs to an exchange that lost a race (it would replace the confirmed key).
+  p.confirmed_floor = biscuits_.next_number();
   return {std::nullopt, std::nullopt, PeerHandle{index}};
 }
 
@@ -194,6 +208,7 @@ HandleResult Server::Impl::on_cookie_reply(std::span<const uint8_t> msg, Timesta
     return drop(DropReason::kUnexpected);
   }
   InitiatorHandshake& hs = *p.hs;
+  if (!take_answer(hs, now)) return drop(DropReason::kUnderLoad);
   std::span<const uint8_t> last(hs.tx);
   CookieValue value;
   if (!crypto::xaead::open(value.reveal_mut(), p.cookie_key,
@@ -203,12 +218,15 @@ HandleResult Server::Impl::on_cookie_reply(std::span<const uint8_t> msg, Timesta
     return drop(DropReason::kCryptoFailure);
   }
   hs.cookie_value = std::move(value);
-  // Retransmit at once, with the cookie if it is the InitHello (§6.4, §5.2).
-  if (hs.state == InitiatorHandshake::State::kAwaitRespHello) {
-    seal_cookie(hs.tx, hs.cookie_value.reveal());
+  // §6.4: retransmit at once, with the cookie if it is the InitHello (poll() re-seals it), to
+  // the peer's endpoint: never as a reply to the CookieReply's source, which anyone can forge.
+  // One hurry per scheduled transmission, and the back-off schedule is kept.
+  if (!hs.hurried) {
+    hs.hurried = true;
+    hs.resume_tx = hs.next_tx;
+    hs.next_tx = now;
   }
-  schedule_retransmit(hs, now);
-  return {hs.tx, std::nullopt, std::nullopt};
+  return {};
 }
 
 }  // namespace rosenpass::protocol

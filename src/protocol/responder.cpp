@@ -16,7 +16,10 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
   const bool legacy = msg.size() == wire::kInitHelloLegacySize;
   const wire::InitHelloLayout& L = legacy ? wire::kInitHelloLegacy : wire::kInitHello;
 
-  // The mac is checked before any expensive work, and names the hash (§13.8).
+  // Cheapest checks first (docs/dos.md): a wire no peer may use is dropped before any hashing;
+  // the mac (a hash over the message) names the hash (§13.8); a hash no peer uses is dropped.
+  // Everything up to here costs microseconds; the decapsulation below costs a millisecond.
+  if (legacy && !any_peer_allows(WireProfile::kV02pc)) return drop(DropReason::kWrongProfile);
   auto hash = discover_hash(msg, legacy);
   if (!hash) return drop(DropReason::kBadMac);
   const HashChoice h = *hash;
@@ -24,11 +27,26 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
   const WireProfile used =
       legacy ? WireProfile::kV02pc
              : (h == HashChoice::kShake256 ? WireProfile::kV03 : WireProfile::kV02);
+  if (!any_peer_allows(used)) return drop(DropReason::kWrongProfile);
 
-  // Legacy initiators never understand a CookieReply (§15.7): they are served normally.
-  if (!legacy && load_->under_load(now) && !cookies_.verify(msg, sender, now)) {
-    ++drops[static_cast<std::size_t>(DropReason::kUnderLoad)];
-    return {cookies_.reply(msg, sender, own_cookie_key_, now, *rng_), std::nullopt, std::nullopt};
+  if (load_->under_load(now)) {
+    loaded_until_ = now + timing::kLoadLinger;
+    // The current wire must prove its source address with a cookie (§6.2). The legacy wire
+    // cannot (§15.7): it is served from the source of a peer's last authenticated exchange
+    // first, and otherwise from a small budget per source and in total. Either way the
+    // work per source and in total is bounded (WorkLimiter).
+    const uint64_t src = limiter_.sender_key(sender);
+    const bool known = known_senders_.contains(src);
+    WorkLimiter::Class c = known ? WorkLimiter::Class::kKnown : WorkLimiter::Class::kUnknown;
+    if (!legacy) {
+      if (!cookies_.verify(msg, sender, now)) {
+        ++drops[static_cast<std::size_t>(DropReason::kUnderLoad)];
+        return {cookies_.reply(msg, sender, own_cookie_key_, now, *rng_), std::nullopt,
+                std::nullopt};
+      }
+      if (!known) c = WorkLimiter::Class::kCookie;
+    }
+    if (!limiter_.admit(c, src, now)) return drop(DropReason::kUnderLoad);
   }
 
   SessionId sidi;
@@ -56,6 +74,26 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
   if (!ck.decrypt_and_mix(kNoPlaintext, msg.subspan(L.auth(), wire::kTagSize))) {  // IHR8
     return drop(DropReason::kCryptoFailure);
   }
+
+  // kAuto prefers V02: while our own V02 InitHello to this peer is pending, its InitHello of
+  // another wire would start a second, competing exchange; ours settles both on V02 (#16).
+  // Nothing is learned here: without a PSK anyone can make this InitHello (#17 item 8).
+  using State = InitiatorHandshake::State;
+  if (p.configured == WireProfile::kAuto && used != WireProfile::kV02 && p.hs &&
+      p.hs->state == State::kAwaitRespHello && p.hs->profile == WireProfile::kV02) {
+    return drop(DropReason::kLostRace);
+  }
+
+  // Simultaneous starts (README): right after our own handshake with this peer got its
+  // RespHello, the peer's InitHello belongs to the handshake that lost.
+  if (p.hs && p.hs->state == State::kAwaitEmptyData &&
+      now - p.hs->completed < timing::kRaceWindow) {
+    return drop(DropReason::kLostRace);
+  }
+  // The side whose key sorts lower yields its pending InitHello to the peer's (once per
+  // unanswered yield, so that a replayed InitHello cannot keep it from initiating).
+  const bool yield = !p.wins_races && p.hs && p.hs->state == State::kAwaitRespHello &&
+                     p.hs->may_yield;
 
   const wire::RespHelloLayout& R = legacy ? wire::kRespHelloLegacy : wire::kRespHello;
   std::vector<uint8_t> m(R.size(), 0);
@@ -85,10 +123,14 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
   ck.encrypt_and_mix(out.subspan(R.auth(), wire::kTagSize), {});  // RHR7
   seal_mac(out, p.consts[hi].mac_key, h);                         // cookie field stays zero
 
-  // We answered the peer while our own handshake with it (same wire) is running: if ours
-  // wins the race, the InitConf to this biscuit must not replace its key.
-  if (p.wins_races && p.hs && p.hs->profile == used) p.raced_biscuit = number;
-  if (p.configured == WireProfile::kAuto && !p.learned) p.learned = used;
+  remember_issued(p, number, used);
+  if (yield) drop_handshake(index);
+  // The peer is initiating: let its handshake finish before starting ours. Not renewed
+  // while a previous answer is still unanswered (replays cannot hold us off for long).
+  if (!p.hs && !p.yield_unanswered) {
+    p.hold_until = now + timing::kYieldHold;
+    p.yield_unanswered = true;
+  }
   return {std::move(m), std::nullopt, std::nullopt};
 }
 
@@ -109,7 +151,8 @@ HandleResult Server::Impl::on_init_conf(std::span<const uint8_t> msg, Timestamp 
         return drop(DropReason::kBadMac);
       }
       std::vector<uint8_t> again(p.cache->empty_data.begin(), p.cache->empty_data.end());
-      return {std::move(again), std::nullopt, PeerHandle{it->second}};
+      // Not reported as authenticated: a replayed copy must not move the endpoint (#17 item 2).
+      return {std::move(again), std::nullopt, std::nullopt};
     }
   }
 
@@ -140,12 +183,17 @@ HandleResult Server::Impl::on_init_conf(std::span<const uint8_t> msg, Timestamp 
   if (compare_biscuit_no(contents->number, p.biscuit_used) <= 0) {  // ICR5
     return drop(DropReason::kReplay);
   }
-  if (p.wins_races) {
-    bool lost_race =
-        (p.raced_biscuit && compare_biscuit_no(contents->number, *p.raced_biscuit) <= 0) ||
-        (p.initiator_floor && compare_biscuit_no(contents->number, *p.initiator_floor) < 0) ||
-        (p.hs && p.hs->state == InitiatorHandshake::State::kAwaitEmptyData);
-    if (lost_race) return drop(DropReason::kReplay);
+  // Simultaneous starts (README): a biscuit issued before the peer confirmed our own
+  // handshake lost; so does the loser's InitConf while the winner's own handshake awaits its
+  // EmptyData (the winner's InitConf reaches the loser, which accepts it). Such an InitConf
+  // is authenticated and fresh, so it may still move the endpoint: that is how the winner's
+  // retransmissions find a peer that moved meanwhile.
+  const bool lost_race =
+      (p.confirmed_floor && compare_biscuit_no(contents->number, *p.confirmed_floor) < 0) ||
+      (p.wins_races && p.hs && p.hs->state == InitiatorHandshake::State::kAwaitEmptyData);
+  if (lost_race) {
+    ++drops[static_cast<std::size_t>(DropReason::kLostRace)];
+    return {std::nullopt, std::nullopt, PeerHandle{index}};
   }
   if (auto clash = by_sid_.find(sid_key(sidr)); clash != by_sid_.end() && clash->second != index) {
     return drop(DropReason::kUnexpected);  // sidr is in use by another peer (§10.1)
@@ -153,6 +201,18 @@ HandleResult Server::Impl::on_init_conf(std::span<const uint8_t> msg, Timestamp 
 
   p.biscuit_used = contents->number;  // ICR6
   KeyEvent event = exchanged(index, ck);
+  // Learn the wire from this authenticated exchange: the biscuit says which InitHello it
+  // answered (SHAKE256 alone means V03).
+  std::optional<WireProfile> wire_used;
+  if (h == HashChoice::kShake256) wire_used = WireProfile::kV03;
+  for (const auto& [n, w] : p.issued) {
+    if (n == contents->number) wire_used = w;
+  }
+  if (wire_used) {
+    learn_profile(p, *wire_used);
+  } else {
+    p.yield_unanswered = false;
+  }
   drop_handshake(index);  // ICR7: our own initiation with this peer is superseded
   install_session(index, Session{Session::Role::kResponder, sidr, sidi, now});
   register_sid(sidr, index);

@@ -41,7 +41,8 @@ Server::Impl::Impl(ServerConfig config)
       load_(config.load_policy ? std::move(config.load_policy) : make_rate_load_policy()),
       cache_key_(Key32::random(*rng_)),
       biscuits_(*rng_),
-      cookies_(*rng_) {
+      cookies_(*rng_),
+      limiter_(*rng_) {
   if (!own_pk_) throw std::invalid_argument("server needs its public key");
   for (HashChoice h : {HashChoice::kBlake2b, HashChoice::kShake256}) {
     own_[hash_index(h)] = key_constants(h, *own_pk_);
@@ -71,6 +72,9 @@ std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
   p->wins_races =
       std::lexicographical_compare(p->pk->begin(), p->pk->end(), own_pk_->begin(), own_pk_->end());
   uint32_t index = static_cast<uint32_t>(peers.size());
+  for (WireProfile w : {WireProfile::kV02, WireProfile::kV03, WireProfile::kV02pc}) {
+    if (profile_allows(*p, w)) ++allowed_[static_cast<std::size_t>(w)];
+  }
   for (HashChoice h : hashes_for(p->configured)) {
     by_pid_[hash_index(h)].emplace(p->consts[hash_index(h)].pid, index);
   }
@@ -88,12 +92,50 @@ void Server::Impl::overwrite_secrets(std::span<const uint8_t, 16> cookie0,
   biscuits_.overwrite_key(1, biscuit1);
 }
 
+namespace {
+constexpr std::array<WireProfile, 3> kAutoCycle = {WireProfile::kV02, WireProfile::kV02pc,
+                                                   WireProfile::kV03};
+}  // namespace
+
 WireProfile Server::Impl::active_profile(const Peer& p) const {
-  static constexpr std::array<WireProfile, 3> kCycle = {WireProfile::kV02, WireProfile::kV02pc,
-                                                        WireProfile::kV03};
   if (p.configured != WireProfile::kAuto) return p.configured;
   if (p.learned) return *p.learned;
-  return kCycle[p.auto_index % kCycle.size()];
+  return kAutoCycle[p.auto_index % kAutoCycle.size()];
+}
+
+bool Server::Impl::any_peer_allows(WireProfile used) const {
+  return allowed_[static_cast<std::size_t>(used)] > 0;
+}
+
+void Server::Impl::learn_profile(Peer& p, WireProfile used) {
+  p.yield_unanswered = false;
+  if (p.configured != WireProfile::kAuto) return;
+  if (p.learned != used) p.probed_v02 = false;
+  p.learned = used;
+  p.failures = 0;
+}
+
+void Server::Impl::remember_issued(Peer& p, const BiscuitNo& n, WireProfile used) {
+  p.issued[p.issued_next] = {n, used};
+  p.issued_next = uint8_t((p.issued_next + 1) % p.issued.size());
+}
+
+void Server::Impl::note_authenticated(uint32_t peer, std::span<const uint8_t> sender) {
+  Peer& p = *peers[peer];
+  const uint64_t key = limiter_.sender_key(sender);
+  if (p.known_sender == key) return;
+  if (p.known_sender) {
+    auto it = known_senders_.find(*p.known_sender);
+    if (it != known_senders_.end() && --it->second == 0) known_senders_.erase(it);
+  }
+  p.known_sender = key;
+  ++known_senders_[key];
+}
+
+bool Server::Impl::take_answer(InitiatorHandshake& hs, Timestamp now) {
+  if (hs.answers_allowed == 0 && loaded(now)) return false;
+  if (hs.answers_allowed > 0) --hs.answers_allowed;
+  return true;
 }
 
 void Server::Impl::on_handshake_failed(Peer& p) {
@@ -108,11 +150,19 @@ void Server::Impl::on_handshake_failed(Peer& p) {
     p.auto_index = was == WireProfile::kV02 ? 1 : was == WireProfile::kV02pc ? 2 : 0;
     return;
   }
-  p.auto_index = uint8_t((p.auto_index + 1) % 3);
+  p.auto_index = uint8_t((p.auto_index + 1) % kAutoCycle.size());
 }
 
 HandleResult Server::Impl::handle(std::span<const uint8_t> msg, std::span<const uint8_t> sender,
                                   Timestamp now) {
+  HandleResult r = dispatch(msg, sender, now);
+  // The source of a fresh authenticated exchange is a known endpoint, preferred under load.
+  if (r.authenticated_peer) note_authenticated(r.authenticated_peer->index, sender);
+  return r;
+}
+
+HandleResult Server::Impl::dispatch(std::span<const uint8_t> msg, std::span<const uint8_t> sender,
+                                    Timestamp now) {
   if (msg.empty()) return drop(DropReason::kBadLength);
   const std::size_t n = msg.size();
   switch (msg[0]) {
@@ -127,7 +177,7 @@ HandleResult Server::Impl::handle(std::span<const uint8_t> msg, std::span<const 
       return on_init_conf(msg, now);
     case wire::kTypeEmptyData:
       if (n != wire::kEmptyDataSize) break;
-      return on_empty_data(msg);
+      return on_empty_data(msg, now);
     case wire::kTypeCookieReply:
       if (n != wire::kCookieReplySize) break;
       return on_cookie_reply(msg, now);
@@ -234,6 +284,7 @@ PollResult Server::Impl::poll(Timestamp now) {
   Timestamp next = now + timing::kMaxSleep;
   auto consider = [&](Timestamp t) { next = std::min(next, t); };
   if (auto t = biscuits_.expire(now, *rng_)) consider(*t);
+  if (auto t = cookies_.expire(now)) consider(*t);
 
   for (uint32_t i = 0; i < peers.size(); ++i) {
     Peer& p = *peers[i];
@@ -249,27 +300,54 @@ PollResult Server::Impl::poll(Timestamp now) {
     if (p.hs) {
       InitiatorHandshake& hs = *p.hs;
       bool awaiting_hello = hs.state == InitiatorHandshake::State::kAwaitRespHello;
-      bool cycling = p.configured == WireProfile::kAuto && !p.learned && awaiting_hello &&
-                     hs.tx_count >= timing::kAutoTransmissionsPerProfile;
-      if (timing::due(hs.created + timing::kRejectAfter, now) ||
-          (cycling && timing::due(hs.next_tx, now))) {
+      bool cycling = p.configured == WireProfile::kAuto && (!p.learned || hs.probe) &&
+                     awaiting_hello && hs.profile_tx >= timing::kAutoTransmissionsPerProfile;
+      if (timing::due(hs.created + timing::kRejectAfter, now)) {
         drop_handshake(i);
-        p.raced_biscuit.reset();
         if (awaiting_hello) on_handshake_failed(p);
+      } else if (cycling && timing::due(hs.next_tx, now)) {
+        // The next wire, on the same back-off schedule and lifetime.
+        const uint32_t sent = hs.tx_count;
+        const Timestamp created = hs.created;
+        const bool may_yield = hs.may_yield;
+        const bool was_probe = hs.probe;
+        drop_handshake(i);
+        if (was_probe) {
+          p.probed_v02 = true;  // V02 unanswered: back to the learned wire, no more probes
+        } else {
+          on_handshake_failed(p);
+        }
+        if (auto m = initiate(i, now)) {
+          p.hs->created = created;
+          p.hs->may_yield = may_yield;
+          p.hs->tx_count = sent;
+          schedule_retransmit(*p.hs, now);
+          r.datagrams.push_back({PeerHandle{i}, std::move(*m)});
+        }
       } else if (timing::due(hs.next_tx, now)) {
         // InitHello gets a fresh cookie (a CookieReply may have arrived); InitConf is re-sent
         // byte for byte (§5.2).
         if (awaiting_hello && !is_legacy(hs.profile)) seal_cookie(hs.tx, hs.cookie_value.reveal());
         r.datagrams.push_back({PeerHandle{i}, hs.tx});
-        schedule_retransmit(hs, now);
+        hs.answers_allowed = std::min<uint32_t>(hs.answers_allowed + 1, 4);
+        if (hs.resume_tx != Timestamp{}) {
+          // Hurried by a CookieReply: the back-off continues as scheduled.
+          hs.next_tx = std::max(hs.resume_tx, now + timing::kEventGrace);
+          hs.resume_tx = Timestamp{};
+        } else {
+          hs.hurried = false;
+          ++hs.profile_tx;
+          schedule_retransmit(hs, now);
+        }
       }
     }
     if (p.may_initiate && !p.hs) {
-      Timestamp start = now;
+      Timestamp start = std::max(now, p.hold_until);
       if (p.session) {
-        start = p.session->created + (p.session->role == Session::Role::kResponder
-                                          ? timing::kRekeyAfterResponder
-                                          : timing::kRekeyAfterInitiator);
+        start = std::max(p.hold_until,
+                         p.session->created + (p.session->role == Session::Role::kResponder
+                                                   ? timing::kRekeyAfterResponder
+                                                   : timing::kRekeyAfterInitiator));
       }
       if (timing::due(start, now)) {
         if (auto m = initiate(i, now)) r.datagrams.push_back({PeerHandle{i}, std::move(*m)});
@@ -325,7 +403,7 @@ std::array<uint8_t, 32> Server::peer_id(PeerHandle peer) const {
 }
 
 uint64_t Server::dropped(DropReason reason) const {
-  static_assert(static_cast<std::size_t>(DropReason::kUnexpected) + 1 ==
+  static_assert(static_cast<std::size_t>(DropReason::kLostRace) + 1 ==
                 std::tuple_size_v<decltype(impl_->drops)>);
   return impl_->drops[static_cast<std::size_t>(reason)];
 }

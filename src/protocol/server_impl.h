@@ -12,6 +12,7 @@
 #include "biscuit.h"
 #include "chaining_key.h"
 #include "cookies.h"
+#include "dos_guard.h"
 #include "rosenpass/protocol/server.h"
 #include "wire.h"
 
@@ -68,6 +69,17 @@ struct InitiatorHandshake {
   Timestamp created{};
   Timestamp next_tx{};
   uint32_t tx_count = 0;
+  uint32_t profile_tx = 0;  // transmissions of this handshake (kAuto cycles after a few)
+  Timestamp resume_tx{};    // the scheduled transmission a CookieReply hurried
+  // Answers (RespHello, EmptyData, CookieReply) we still process for this handshake: one per
+  // transmission, so forged answers cannot buy more work than we ourselves sent (§6.2, #17).
+  uint32_t answers_allowed = 0;
+  // A CookieReply already hurried the next transmission: one hurry per transmission, so
+  // forged CookieReplies can neither multiply our InitHellos nor speed up the back-off.
+  bool hurried = false;
+  Timestamp completed{};  // when RespHello arrived (state kAwaitEmptyData)
+  bool may_yield = true;  // see Peer::yield_unanswered
+  bool probe = false;     // kAuto: a V02 probe; after a few transmissions, the learned wire
 };
 
 struct Session {
@@ -102,10 +114,24 @@ struct Peer {
   uint8_t failures = 0;
 
   BiscuitNo biscuit_used{};
-  // Boot-race bookkeeping (only when wins_races): InitConfs whose biscuit is at most
-  // `raced_biscuit`, or below `initiator_floor`, belong to a handshake that lost the race.
-  std::optional<BiscuitNo> raced_biscuit;
-  std::optional<BiscuitNo> initiator_floor;
+  // Race bookkeeping (README "Simultaneous starts"). InitConfs whose biscuit is below
+  // `confirmed_floor` were issued before the peer confirmed our own handshake: they lost.
+  std::optional<BiscuitNo> confirmed_floor;
+  // The loser of the key order yielded its handshake to the peer's InitHello: it does not
+  // initiate again before `hold_until`. If that yield brought no exchange (the InitHello was
+  // a replay, or the peer cannot reach us), the next handshake does not yield, so a replayed
+  // InitHello costs at most one hold period.
+  Timestamp hold_until{};
+  bool yield_unanswered = false;
+
+  // kAuto settled on another wire than V02: one later initiation tries V02 first (#16).
+  bool probed_v02 = false;
+  // Which wire each recently issued biscuit answered, to learn a kAuto peer's profile from
+  // its InitConf (an InitConf looks the same on both BLAKE2b wires).
+  std::array<std::pair<BiscuitNo, WireProfile>, 4> issued{};
+  uint8_t issued_next = 0;
+  // Sender of the last authenticated message (a known endpoint, preferred under load).
+  std::optional<uint64_t> known_sender;
 
   std::unique_ptr<InitiatorHandshake> hs;
   std::optional<Session> session;
@@ -128,15 +154,22 @@ class Server::Impl {
                          std::span<const uint8_t, 32> biscuit1);
 
   std::vector<std::unique_ptr<Peer>> peers;
-  std::array<uint64_t, 10> drops{};
+  std::array<uint64_t, 11> drops{};
 
  private:
+  HandleResult dispatch(std::span<const uint8_t> msg, std::span<const uint8_t> sender,
+                        Timestamp now);
   HandleResult on_init_hello(std::span<const uint8_t> msg, std::span<const uint8_t> sender,
                              Timestamp now);
   HandleResult on_resp_hello(std::span<const uint8_t> msg, Timestamp now);
   HandleResult on_init_conf(std::span<const uint8_t> msg, Timestamp now);
-  HandleResult on_empty_data(std::span<const uint8_t> msg);
+  HandleResult on_empty_data(std::span<const uint8_t> msg, Timestamp now);
   HandleResult on_cookie_reply(std::span<const uint8_t> msg, Timestamp now);
+  // An answer to our handshake: within its budget (always outside load), or dropped.
+  bool take_answer(InitiatorHandshake& hs, Timestamp now);
+  bool loaded(Timestamp now) const { return now < loaded_until_; }
+  void note_authenticated(uint32_t peer, std::span<const uint8_t> sender);
+  bool any_peer_allows(WireProfile used) const;
 
   HandleResult drop(DropReason r) {
     ++drops[static_cast<std::size_t>(r)];
@@ -159,12 +192,15 @@ class Server::Impl {
   void install_session(uint32_t peer, Session s);
   KeyEvent exchanged(uint32_t peer, const ChainingKey& ck);
   void on_handshake_failed(Peer& p);
+  void learn_profile(Peer& p, WireProfile used);
+  void remember_issued(Peer& p, const BiscuitNo& n, WireProfile used);
 
   PublicKeyRef own_pk_;
   mceliece::SecretKey own_sk_;
   crypto::RandomSource* rng_;
   const KemSuite* kems_;
   std::unique_ptr<LoadPolicy> load_;
+  std::unordered_map<uint64_t, uint32_t> known_senders_;  // sender digest -> peers using it
 
   std::array<KeyConstants, kHashCount> own_;      // over our own public key
   std::array<HashValue, kHashCount> biscuit_ad_;  // hash(lhash("biscuit additional data"), spk)
@@ -172,6 +208,9 @@ class Server::Impl {
   Key32 cache_key_;
   BiscuitJar biscuits_;
   CookieJar cookies_;
+  WorkLimiter limiter_;
+  Timestamp loaded_until_{};
+  std::array<int, 3> allowed_{};  // peers allowing each wire (V02, V03, V02-pc), kAuto in all
 
   std::array<std::map<HashValue, uint32_t>, kHashCount> by_pid_;
   std::unordered_map<uint32_t, uint32_t> by_sid_;  // session id -> peer index

@@ -23,8 +23,18 @@ inline constexpr Timestamp kMaxSleep = 8h;
 inline constexpr double kRetransmitBegin = 0.5;
 inline constexpr double kRetransmitEnd = 10.0;
 
-// An auto-profile initiator tries the next wire after this many unanswered InitHellos.
-inline constexpr uint32_t kAutoTransmissionsPerProfile = 3;
+// An auto-profile initiator tries the next wire after this many unanswered InitHellos; the
+// back-off schedule continues across wires (an offline peer costs what it costs under a fixed
+// profile).
+inline constexpr uint32_t kAutoTransmissionsPerProfile = 2;
+// Simultaneous starts (README): a side that just received RespHello ignores the peer's
+// InitHellos (and, if it wins the key order, InitConfs) for this long; a side that answered
+// the peer's InitHello holds its own initiation for kYieldHold.
+inline constexpr Timestamp kRaceWindow = 1500ms;
+inline constexpr Timestamp kYieldHold = 2s;
+// While under load (an InitHello found the load policy over its limit) for this long, only
+// answers to our own transmissions are processed (§6.2).
+inline constexpr Timestamp kLoadLinger = 1s;
 // ... and, once a profile has worked, falls back to cycling after this many failed handshakes.
 inline constexpr uint32_t kAutoFailuresBeforeRetry = 2;
 

@@ -150,9 +150,14 @@ TEST(BadInput, MessagesFromAnUnknownPeerAreDropped) {
   Node a(46), b(47), stranger(48);
   connect(a, b, WireProfile::kV03, true);
   connect(stranger, b, WireProfile::kV03, true);
-  // b knows nobody: the InitHello's mac is fine (b's key) but the peer id is unknown.
   Bytes ih = stranger.server->poll(Timestamp{}).datagrams.at(0).bytes;
+  // b knows nobody: no peer may use any wire, so nothing is decapsulated at all.
   auto r = b.server->handle(ih, kSender, Timestamp{});
+  EXPECT_FALSE(r.reply);
+  EXPECT_EQ(b.server->dropped(DropReason::kWrongProfile), 1u);
+  // b knows a: the InitHello's mac is fine (b's key) but the peer id is unknown.
+  connect(b, a, WireProfile::kV03, false);
+  r = b.server->handle(ih, kSender, Timestamp{});
   EXPECT_FALSE(r.reply);
   EXPECT_EQ(b.server->dropped(DropReason::kUnknownPeer), 1u);
 }
@@ -174,16 +179,20 @@ TEST(Cookies, UnderLoadTheResponderAsksForACookieFirst) {
   ASSERT_TRUE(cr.reply);
   ASSERT_EQ(cr.reply->size(), 1060u);
   EXPECT_EQ((*cr.reply)[0], 0x86);
-  // The initiator retransmits at once, now with the cookie.
-  auto retry = a.server->handle(*cr.reply, addr_a, now);
-  ASSERT_TRUE(retry.reply);
-  ASSERT_EQ(retry.reply->size(), 1060u);
+  // The initiator retransmits at once, now with the cookie, to the peer's endpoint (poll),
+  // not as a reply to the CookieReply's source.
+  auto none = a.server->handle(*cr.reply, addr_a, now);
+  EXPECT_FALSE(none.reply);
+  auto polled = a.server->poll(now);
+  ASSERT_EQ(polled.datagrams.size(), 1u);
+  Bytes retry = polled.datagrams[0].bytes;
+  ASSERT_EQ(retry.size(), 1060u);
   // From another address the cookie does not count.
   std::array<uint8_t, 3> elsewhere{10, 0, 2};
-  auto wrong = b.server->handle(*retry.reply, elsewhere, now);
+  auto wrong = b.server->handle(retry, elsewhere, now);
   ASSERT_TRUE(wrong.reply);
   EXPECT_EQ((*wrong.reply)[0], 0x86);
-  auto rh = b.server->handle(*retry.reply, addr_a, now);
+  auto rh = b.server->handle(retry, addr_a, now);
   ASSERT_TRUE(rh.reply);
   EXPECT_EQ((*rh.reply)[0], 0x82);
   auto ic = a.server->handle(*rh.reply, addr_a, now);

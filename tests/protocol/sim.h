@@ -17,8 +17,9 @@ namespace rosenpass::test {
 using namespace std::chrono_literals;
 
 struct Node {
-  explicit Node(uint8_t seed, std::unique_ptr<LoadPolicy> load = make_never_under_load())
-      : keys(fake_static_keys(seed)), rng(seed) {
+  explicit Node(uint8_t seed, std::unique_ptr<LoadPolicy> load = make_never_under_load(),
+                uint64_t rng_seed = 0)
+      : keys(fake_static_keys(seed)), rng(rng_seed ? rng_seed : seed) {
     ServerConfig c;
     c.public_key = keys.pk;
     c.secret_key = std::move(keys.sk);
@@ -69,24 +70,33 @@ class Sim {
   std::vector<Recorded> events[2];
   std::vector<Sent> log;  // every datagram put on the wire
   Timestamp now{};
+  // A node does nothing before its start (datagrams to it are lost, it does not poll).
+  Timestamp start[2] = {};
+  // Endpoints: what a node sends from poll() reaches the peer only while its endpoint for
+  // the peer is right. Replies always go back to the sender. An authenticated message moves
+  // the endpoint to its sender (the daemon's roaming rule): right if it came from the peer.
+  bool endpoint_ok[2] = {true, true};
+  int replies_to_attacker = 0;
+  static constexpr int kAttacker = 9;
 
-  void send(int from, std::vector<uint8_t> bytes) {
-    log.push_back({from, bytes, now});
-    for (Timestamp d : link(from, bytes)) flights_.push_back({now + d, 1 - from, seq_++, bytes});
+  void send(int from, std::vector<uint8_t> bytes) { transmit(from, std::move(bytes), true); }
+  // A datagram from an attacker's address to node `to` (its replies are counted, not sent).
+  void inject(int to, std::vector<uint8_t> bytes, Timestamp delay = 0ms) {
+    flights_.push_back({now + delay, to, seq_++, std::move(bytes), kAttacker});
   }
 
   void run_until(Timestamp end) {
     for (int guard = 0; guard < 1000000; ++guard) {
-      Timestamp t = std::min(wake_[0], wake_[1]);
+      Timestamp t = std::min(std::max(wake_[0], start[0]), std::max(wake_[1], start[1]));
       for (auto& f : flights_) t = std::min(t, f.at);
       if (t > end) break;
       now = std::max(now, t);
       deliver_due();
       for (int i = 0; i < 2; ++i) {
-        if (wake_[i] > now) continue;
+        if (wake_[i] > now || now < start[i]) continue;
         PollResult r = servers_[i]->poll(now);
         for (auto& e : r.events) record(i, e);
-        for (auto& d : r.datagrams) send(i, std::move(d.bytes));
+        for (auto& d : r.datagrams) transmit(i, std::move(d.bytes), endpoint_ok[i]);
         wake_[i] = std::max(r.next_wakeup, now + 1ms);
       }
     }
@@ -105,7 +115,16 @@ class Sim {
     int to;
     uint64_t seq;
     std::vector<uint8_t> bytes;
+    int from = 0;  // node index, or kAttacker
   };
+
+  void transmit(int from, std::vector<uint8_t> bytes, bool arrives) {
+    log.push_back({from, bytes, now});
+    if (!arrives) return;
+    for (Timestamp d : link(from, bytes)) {
+      flights_.push_back({now + d, 1 - from, seq_++, bytes, from});
+    }
+  }
 
   void record(int i, const KeyEvent& e) { events[i].push_back({e.kind, hex(e.key.reveal()), now}); }
 
@@ -116,10 +135,18 @@ class Sim {
     while (!flights_.empty() && flights_.front().at <= now) {
       Flight f = std::move(flights_.front());
       flights_.erase(flights_.begin());
-      std::array<uint8_t, 1> sender{uint8_t(1 - f.to)};
+      if (now < start[f.to]) continue;  // not running yet: lost
+      std::array<uint8_t, 1> sender{uint8_t(f.from)};
       HandleResult r = servers_[f.to]->handle(f.bytes, sender, now);
       if (r.event) record(f.to, *r.event);
-      if (r.reply) send(f.to, std::move(*r.reply));
+      if (r.authenticated_peer) endpoint_ok[f.to] = f.from != kAttacker;
+      if (r.reply) {
+        if (f.from == kAttacker) {
+          ++replies_to_attacker;
+        } else {
+          send(f.to, std::move(*r.reply));
+        }
+      }
       wake_[f.to] = now;  // timers may have changed
     }
   }

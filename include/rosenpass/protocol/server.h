@@ -126,6 +126,7 @@ enum class DropReason : uint8_t {
   kReplay,
   kUnderLoad,
   kUnexpected,
+  kLostRace,  // a message of a simultaneous-start handshake that lost the race (not an attack)
 };
 
 class Server {

@@ -1,0 +1,42 @@
+#include "dos_guard.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "rosenpass/crypto/hash_domains.h"
+
+namespace rosenpass::protocol {
+
+WorkLimiter::WorkLimiter(crypto::RandomSource& rng) : key_(crypto::Secret<32>::random(rng)) {}
+
+uint64_t WorkLimiter::sender_key(std::span<const uint8_t> sender) const {
+  auto d = crypto::keyed_hash(crypto::HashChoice::kBlake2b, key_.reveal(), sender);
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | d[i];
+  return v;
+}
+
+bool WorkLimiter::has(Bucket& b, double rate, Timestamp now) {
+  const double burst = std::max(1.0, rate);
+  if (b.tokens < 0) {
+    b.tokens = burst;
+  } else {
+    double dt = std::chrono::duration<double>(now - b.last).count();
+    b.tokens = std::min(burst, b.tokens + std::max(0.0, dt) * rate);
+  }
+  b.last = now;
+  return b.tokens >= 1.0;
+}
+
+bool WorkLimiter::admit(Class c, uint64_t sender, Timestamp now) {
+  Bucket& g = class_[static_cast<std::size_t>(c)];
+  Bucket& s = source_[sender % source_.size()];
+  if (!has(g, kClassRate[static_cast<std::size_t>(c)], now) || !has(s, kSourceRate, now)) {
+    return false;
+  }
+  g.tokens -= 1;
+  s.tokens -= 1;
+  return true;
+}
+
+}  // namespace rosenpass::protocol

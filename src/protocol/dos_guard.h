@@ -1,0 +1,52 @@
+// Bounds on the expensive work an attacker can make us do while under load (protocol.md §6,
+// docs/dos.md): token buckets per source and per class of InitHello. An InitHello costs a
+// McEliece decapsulation, a Kyber encapsulation, a McEliece encapsulation and three 512 KiB
+// hash passes (1-4 ms of CPU); everything checked before it costs microseconds.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "rosenpass/crypto/random.h"
+#include "rosenpass/crypto/secret.h"
+#include "rosenpass/protocol/server.h"
+
+namespace rosenpass::protocol {
+
+class WorkLimiter {
+ public:
+  // Which budget an InitHello under load draws from.
+  enum class Class : uint8_t {
+    kKnown,    // from the source of a peer's last authenticated message
+    kCookie,   // carries a valid cookie: its source address is real
+    kUnknown,  // legacy wire (no cookie possible) from an unknown source
+  };
+
+  explicit WorkLimiter(crypto::RandomSource& rng);
+
+  // A keyed 64-bit digest of a sender address (attackers cannot aim at a bucket).
+  uint64_t sender_key(std::span<const uint8_t> sender) const;
+
+  // Takes one token from the per-source bucket and the class's global bucket; false (nothing
+  // taken) if either is empty.
+  bool admit(Class c, uint64_t sender, Timestamp now);
+
+  // Per-class global rates (InitHellos per second) and the per-source rate, all with a burst
+  // of one second's worth. Together at most 30 decapsulations/s beyond the load threshold.
+  static constexpr std::array<double, 3> kClassRate = {10.0, 15.0, 5.0};
+  static constexpr double kSourceRate = 2.0;
+
+ private:
+  struct Bucket {
+    double tokens = -1;  // < 0: untouched, full
+    Timestamp last{};
+  };
+  static bool has(Bucket& b, double rate, Timestamp now);
+
+  crypto::Secret<32> key_;
+  std::array<Bucket, 3> class_;
+  std::array<Bucket, 4096> source_;  // by sender digest; collisions share a bucket
+};
+
+}  // namespace rosenpass::protocol

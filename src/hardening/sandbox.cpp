@@ -72,8 +72,6 @@ constexpr const char* kSpawn[] = {
     "fork",    "vfork",      "clone",           "execve",      "execveat", "setsid",
     "setpgid", "arch_prctl", "set_tid_address", "close_range", "setrlimit", "statfs",
     "fstatfs",
-    // a PSK broker respawned after set-up is watched through its pidfd (broker_psk_sink.cpp)
-    "pidfd_open",
 };
 
 struct SeccompContext {

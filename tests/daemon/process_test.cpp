@@ -311,7 +311,7 @@ TEST_F(Exchange, KeyOutUnwritableForTheServiceUserIsRefusedAtStart) {
       << r.err;
   r = run_rosenpass_bin(dir_, {"--user", "no-such-user-here", "exchange-config", dir_ / "a.toml"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("`user`: no such user \"no-such-user-here\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--user: no such user \"no-such-user-here\""), std::string::npos) << r.err;
 }
 
 TEST_F(Exchange, ServiceUserWithKeyOutInARootOwnedDirectory) {
@@ -349,6 +349,60 @@ TEST_F(Exchange, ServiceUserWithKeyOutInARootOwnedDirectory) {
   EXPECT_EQ(a.proc->err().find("ERROR"), std::string::npos) << a.proc->err();
   EXPECT_EQ(a.proc->stop(), 0);
   EXPECT_EQ(b.proc->stop(), 0);
+}
+
+// A root daemon without `user` keeps exactly what key output needs (CAP_DAC_OVERRIDE,
+// CAP_CHOWN, CAP_FOWNER), so a key_out owned by another user, or inside another user's 0700
+// directory, accepted at start stays writable after the drop; no key is lost.
+TEST_F(Exchange, RootWithoutUserWritesKeyOutOwnedByOthers) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to own files as another user";
+  constexpr uid_t kOther = 65534;
+  ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+  const std::string foreign = dir_ / "foreign.key";  // nobody:nogroup 0640 in a root 0755 dir
+  write_text(foreign, "");
+  ASSERT_EQ(::chown(foreign.c_str(), kOther, kOther), 0);
+  ASSERT_EQ(::chmod(foreign.c_str(), 0640), 0);
+  const std::string private_dir = dir_ / "nobody-only";  // nobody's 0700 directory
+  ASSERT_EQ(::mkdir(private_dir.c_str(), 0700), 0);
+  ASSERT_EQ(::chown(private_dir.c_str(), kOther, kOther), 0);
+  int pa = free_udp_port(), pb = free_udp_port();
+  Daemon a, b;
+  a.key_out = foreign;
+  b.key_out = private_dir + "/b.key";
+  write_text(dir_ / "a.toml",
+             toml_peer_config(key("a.pk"), key("a.sk"), "127.0.0.1:" + std::to_string(pa),
+                              key("b.pk"), "127.0.0.1:" + std::to_string(pb), a.key_out));
+  write_text(dir_ / "b.toml", toml_peer_config(key("b.pk"), key("b.sk"),
+                                               "127.0.0.1:" + std::to_string(pb), key("a.pk"), "",
+                                               b.key_out));
+  a.proc = std::make_unique<Process>(
+      std::vector<std::string>{"-v", "exchange-config", dir_ / "a.toml"}, dir_ / "a.out",
+      dir_ / "a.err");
+  b.proc = std::make_unique<Process>(
+      std::vector<std::string>{"-v", "exchange-config", dir_ / "b.toml"}, dir_ / "b.out",
+      dir_ / "b.err");
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  // CAP_CHOWN (0), CAP_DAC_OVERRIDE (1), CAP_FOWNER (3); nothing else, not even in the
+  // bounding set.
+  for (Daemon* d : {&a, &b}) {
+    pid_t pid = d->proc->pid();
+    EXPECT_EQ(status_field(pid, "Uid"), "0\t0\t0\t0");
+    EXPECT_EQ(status_field(pid, "NoNewPrivs"), "1");
+    EXPECT_EQ(status_field(pid, "CapEff"), "000000000000000b");
+    EXPECT_EQ(status_field(pid, "CapBnd"), "000000000000000b");
+    EXPECT_NE(d->proc->err().find("keeping CAP_DAC_OVERRIDE, CAP_CHOWN and CAP_FOWNER"),
+              std::string::npos)
+        << d->proc->err();
+    EXPECT_EQ(d->proc->err().find("Permission denied"), std::string::npos) << d->proc->err();
+    EXPECT_EQ(read_text(d->key_out).size(), 44u);
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat(foreign.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, kOther);
+  EXPECT_EQ(st.st_gid, kOther);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  EXPECT_EQ(a.proc->stop(SIGTERM), 0) << a.proc->err();
+  EXPECT_EQ(b.proc->stop(SIGTERM), 0) << b.proc->err();
 }
 
 TEST_F(Exchange, GarbageDatagramsAreDroppedAndExplainedWhenVerbose) {

@@ -162,16 +162,23 @@ bool must_write_in_place(const std::string& target) {
 
 }  // namespace
 
-KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink warn) {
+KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink warn,
+                               const CreateCheck& writer_can_create_in) {
   KeyOutFile f;
   f.configured_ = configured_path;
   f.warn_ = std::move(warn);
   f.target_ = follow_symlinks(configured_path);
   f.removed_temp_files_ = remove_stale_temp_files(f.target_);
   if (must_write_in_place(f.target_)) return f;
-  // Probe the directory the way a key write will use it.
-  std::string probe = temp_name(f.target_);
-  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // Probe the directory the way a key write will use it (or ask for the later writer).
+  int fd = -1;
+  std::string probe;
+  if (writer_can_create_in && !writer_can_create_in(split_dir(f.target_).first)) {
+    errno = EACCES;
+  } else {
+    probe = temp_name(f.target_);
+    fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  }
   if (fd >= 0) {
     ::close(fd);
     ::unlink(probe.c_str());

@@ -125,6 +125,7 @@ TEST(RosenpassBinary, ManPagesAndCompletions) {
   EXPECT_FALSE(exists(d / "man/rosenpass-keygen.1"));
   std::string top = render_man(d / "man/rosenpass.1");
   for (const char* s : {"EXIT STATUS", "SEE ALSO", "STANDARDS", "AUTHORS", "BUGS", "[--log-level]",
+                        "--user", "CAP_DAC_OVERRIDE",
                         "rosenpass-exchange-config(1)",
                         "Start Rosenpass key exchanges based on a configuration file",
                         "https://rosenpass.eu/whitepaper.pdf"}) {
@@ -403,6 +404,44 @@ TEST_F(Exchange, RootWithoutUserWritesKeyOutOwnedByOthers) {
   EXPECT_EQ(st.st_mode & 07777, 0640u);
   EXPECT_EQ(a.proc->stop(SIGTERM), 0) << a.proc->err();
   EXPECT_EQ(b.proc->stop(SIGTERM), 0) << b.proc->err();
+}
+
+// Under --user the in-place fallback is decided at start, in the same words as without it,
+// once: key_out pre-created for the service user in a root-owned directory.
+TEST_F(Exchange, ServiceUserInPlaceWarningComesOnceAtStart) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch users";
+  constexpr uid_t kService = 65534;
+  ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((dir_ / "ro").c_str(), 0755), 0);
+  const std::string out = dir_ / "ro/out.key";
+  write_text(out, "");
+  ASSERT_EQ(::chown(out.c_str(), kService, kService), 0);
+  ASSERT_EQ(::chmod(out.c_str(), 0640), 0);
+  int pa = free_udp_port(), pb = free_udp_port();
+  write_text(dir_ / "svc.toml",
+             toml_peer_config(key("a.pk"), key("a.sk"), "127.0.0.1:" + std::to_string(pa),
+                              key("b.pk"), "127.0.0.1:" + std::to_string(pb), out));
+  Daemon a{std::make_unique<Process>(
+               std::vector<std::string>{"-q", "--user", "nobody", "exchange-config",
+                                        dir_ / "svc.toml"},
+               dir_ / "svc.out", dir_ / "svc.err"),
+           out};
+  // Before any key: the warning is there already.
+  ASSERT_TRUE(wait_for([&] { return a.proc->err().find("cannot create files in") != std::string::npos; },
+                       10s))
+      << a.proc->err();
+  auto b = start_config("b", "a", "127.0.0.1:" + std::to_string(pb), "");
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  EXPECT_EQ(count(a.proc->err(), "cannot create files in \"" + dir_ / "ro" +
+                                     "\" (Permission denied (os error 13)); the key file is "
+                                     "rewritten in place"),
+            1u)
+      << a.proc->err();
+  EXPECT_EQ(a.proc->err().find("could not be replaced atomically"), std::string::npos)
+      << a.proc->err();
+  EXPECT_EQ(read_text(out).size(), 44u);
+  EXPECT_EQ(a.proc->stop(), 0);
+  EXPECT_EQ(b.proc->stop(), 0);
 }
 
 TEST_F(Exchange, GarbageDatagramsAreDroppedAndExplainedWhenVerbose) {

@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +41,23 @@ constexpr std::size_t kTempHexDigits = 16;
 
 std::string os_error(int err) {
   return std::string(std::strerror(err)) + " (os error " + std::to_string(err) + ")";
+}
+
+// A failed key write's cause; for a permission error also who tried (the daemon may run as a
+// service user, or as root with only some capabilities left after set-up).
+std::string write_error(int err) {
+  std::string text = os_error(err);
+  if (err != EACCES && err != EPERM) return text;
+  text += " writing as uid " + std::to_string(::geteuid()) + ", gid " + std::to_string(::getegid());
+  if (::geteuid() == 0) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+    if (::syscall(SYS_capget, &header, data) == 0 &&
+        !(data[CAP_TO_INDEX(CAP_DAC_OVERRIDE)].effective & CAP_TO_MASK(CAP_DAC_OVERRIDE))) {
+      text += " without CAP_DAC_OVERRIDE";
+    }
+  }
+  return text;
 }
 
 // Closes a descriptor on scope exit.
@@ -219,7 +238,7 @@ Status KeyOutFile::write(const crypto::Secret<32>& key) {
 // write should be tried instead; never leaves the temporary file behind.
 Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
   auto fail = [&](int err) -> Status {
-    return Error{"Could not write file " + debug_quote(configured_), {os_error(err)}};
+    return Error{"Could not write file " + debug_quote(configured_), {write_error(err)}};
   };
   struct stat existing {};
   const bool exists = ::stat(target_.c_str(), &existing) == 0;
@@ -261,7 +280,7 @@ Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
 // overwrites the old one before the length is cut, so a reader never sees an empty file.
 Status KeyOutFile::write_in_place(std::string_view text) {
   auto fail = [&](int err) -> Status {
-    return Error{"Could not write file " + debug_quote(configured_), {os_error(err)}};
+    return Error{"Could not write file " + debug_quote(configured_), {write_error(err)}};
   };
   Fd f(::open(target_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
   if (f.fd < 0) return fail(errno);

@@ -105,6 +105,26 @@ TEST(KeyOutFile, WriterCheckDecidesInPlaceAtStartWithTheProbeWarning) {
   EXPECT_TRUE(warnings.empty());
 }
 
+// A failed write says who tried: "permission denied" alone does not tell an admin that the
+// daemon runs as a service user.
+TEST(KeyOutFile, PermissionErrorNamesTheWriter) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to write as another user";
+  ScratchDir d;  // 0700, ours: the service user can not create files in it
+  const std::string out = d / "out";
+  int code = as_service_user([&] {
+    auto f = KeyOutFile::prepare(out, {});
+    auto st = f.write(random_key());
+    if (st.ok()) return 10;
+    const std::string text = st.error().chain();
+    return text.find("Could not write file \"" + out + "\"") != std::string::npos &&
+                   text.find("Permission denied (os error 13) writing as uid 65534, gid 65534") !=
+                       std::string::npos
+               ? 0
+               : 11;
+  });
+  EXPECT_EQ(code, 0);
+}
+
 TEST(KeyOutFile, ExistingFileKeepsOwnerGroupAndMode) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to hand the file to another user";
   ScratchDir d;

@@ -444,6 +444,37 @@ TEST_F(Exchange, ServiceUserInPlaceWarningComesOnceAtStart) {
   EXPECT_EQ(b.proc->stop(), 0);
 }
 
+// A key that can not be written is reported as what it is (the peer, the file, the cause),
+// not as a network problem ("re-initializing networking").
+TEST_F(Exchange, KeyWriteFailureNamesThePeerAndTheCause) {
+  const std::string gone = dir_ / "gone";
+  ASSERT_EQ(::mkdir(gone.c_str(), 0700), 0);
+  int pa = free_udp_port(), pb = free_udp_port();
+  Daemon a;
+  a.key_out = gone + "/a.key";
+  write_text(dir_ / "a.toml", toml_peer_config(key("a.pk"), key("a.sk"),
+                                               "127.0.0.1:" + std::to_string(pa), key("b.pk"), "",
+                                               a.key_out));
+  a.proc = std::make_unique<Process>(std::vector<std::string>{"exchange-config", dir_ / "a.toml"},
+                                     dir_ / "a.out", dir_ / "a.err");
+  std::this_thread::sleep_for(500ms);  // checked and prepared at start, while it existed
+  ASSERT_TRUE(a.proc->running()) << a.proc->err();
+  ASSERT_EQ(::rmdir(gone.c_str()), 0);
+  auto b = start_config("b", "a", "127.0.0.1:" + std::to_string(pb), "127.0.0.1:" + std::to_string(pa));
+  ASSERT_TRUE(wait_for([&] { return a.proc->err().find("could not deliver") != std::string::npos; },
+                       20s))
+      << a.proc->err();
+  const std::string err = a.proc->err();
+  EXPECT_NE(err.find("could not deliver the key exchanged with peer " + peer_id("b.pk") +
+                     ": Could not write file \"" + a.key_out + "\""),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("No such file or directory"), std::string::npos) << err;
+  EXPECT_EQ(err.find("re-initializing networking"), std::string::npos) << err;
+  EXPECT_EQ(a.proc->stop(SIGTERM), 0) << err;
+  EXPECT_EQ(b.proc->stop(SIGTERM), 0);
+}
+
 TEST_F(Exchange, GarbageDatagramsAreDroppedAndExplainedWhenVerbose) {
   int pa = free_udp_port(), pb = free_udp_port();
   auto b = start_config("b", "a", "127.0.0.1:" + std::to_string(pb), "");

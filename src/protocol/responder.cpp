@@ -40,6 +40,9 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
     WorkLimiter::Class c = known ? WorkLimiter::Class::kKnown : WorkLimiter::Class::kUnknown;
     if (!legacy) {
       if (!cookies_.verify(msg, sender, now)) {
+        // A CookieReply costs a seal and 1060 bytes out, to a source that may be spoofed:
+        // bounded per source and in total (#17 item 1); above that, dropped and counted.
+        if (!limiter_.admit_reply(known, src, now)) return drop(DropReason::kUnderLoad);
         ++drops[static_cast<std::size_t>(DropReason::kUnderLoad)];
         return {cookies_.reply(msg, sender, own_cookie_key_, now, *rng_), std::nullopt,
                 std::nullopt};

@@ -35,6 +35,8 @@ class WorkLimiter {
   // Whether a CookieReply may be sent to `sender` now (takes a token if so): known endpoints
   // draw from their own global bucket, other sources from a per-source and a global one.
   bool admit_reply(bool known, uint64_t sender, Timestamp now);
+  // Whether admit_reply(false, sender, now) would succeed (takes nothing).
+  bool reply_available(uint64_t sender, Timestamp now);
 
   // Per-class global rates (InitHellos per second) and the per-source rate, all with a burst
   // of one second's worth. Together at most 30 decapsulations/s beyond the load threshold.

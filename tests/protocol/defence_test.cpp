@@ -217,6 +217,15 @@ TEST(Load, CookieRepliesAreBoundedInTotalAndPerSource) {
   EXPECT_LE(flood, 2 * int(WorkLimiter::kReplyRate) + 1);
   EXPECT_EQ(b.server->dropped(DropReason::kUnderLoad) - dropped_before, 30000u);
   EXPECT_EQ(b.kems.decaps.load(), 0);
+  // With the reply budget spent, the rest is dropped before the mac is even computed
+  // (cheapest check first: a bad mac is not noticed, nothing but the cookie is hashed).
+  Bytes bad_mac = ih;
+  bad_mac[wire::mac_offset(bad_mac.size())] ^= 1;
+  const uint64_t bad_macs = b.server->dropped(DropReason::kBadMac);
+  const Timestamp flood_end = Timestamp(1s) + 29999 * std::chrono::microseconds(33);
+  for (uint32_t i = 0; i < 100; ++i) b.server->handle(bad_mac, addr(50000 + i), flood_end);
+  EXPECT_EQ(b.server->dropped(DropReason::kBadMac), bad_macs);
+  EXPECT_EQ(b.server->dropped(DropReason::kUnderLoad) - dropped_before, 30100u);
   // The peer's address is still answered right after the flood...
   EXPECT_EQ(cookie_replies([&](int) { return home; }, 1, Timestamp(2s), 0ms), 1);
   // ...and one source gets a couple per second, however many it sends.

@@ -24,11 +24,12 @@ namespace rosenpass::bench {
 // Writes `bytes` to `path` via `path`.tmp-<pid>-<thread> and rename; false on any error.
 inline bool write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes,
                                   unsigned worker) {
-  const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                                    std::to_string(worker);
+  const std::filesystem::path tmp =
+      path.string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(worker);
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
     if (!f.flush()) return false;
   }
   std::error_code ec;

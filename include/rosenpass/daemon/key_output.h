@@ -24,8 +24,8 @@ Status write_stdout_line(const std::string& line);
 // One peer's key_out file (§2.3): 44 base64 characters, no newline, 0600 when created.
 // Made once at start (prepare), then written on every key event (write).
 //
-// A key is written to a temporary file beside the target, fsync'd and renamed over it, so
-// readers never see a partial key. Where that is impossible the file is rewritten in place
+// A key is written to a temporary file beside the target and renamed over it, so readers
+// never see a partial key (not fsync'd: a key does not outlive a power loss; see the .cpp). Where that is impossible the file is rewritten in place
 // (as the reference always does) rather than losing the key:
 //  * the directory is not writable (a service user's pre-created file in a root-owned
 //    directory, a read-only bind mount): detected at start, one warning;

@@ -131,7 +131,6 @@ Status Shell::start() {
     // A v0.2.x secret-key layout was already reported by validation (one warning, one wording).
     auto pk = load_public_key(cfg_.keypair->public_key);
     if (!pk) return pk.error();
-    populate_public_key(**pk);  // every handshake hashes it
     keys.emplace(*pk, std::move(sk->key));
   } else if (cfg_.api.empty()) {
     return make_error("Server keypair missing.");
@@ -255,8 +254,6 @@ Status Shell::add_peers() {
 
 Status Shell::add_deferred_peers(std::size_t count) {
   for (; count > 0 && next_deferred_ < deferred_.size(); --count) {
-    // Its first handshake (now: it initiates at once) reads all of it.
-    if (const auto& pk = deferred_[next_deferred_].public_key) populate_public_key(*pk);
     auto ref = runtime_->add_peer(std::move(deferred_[next_deferred_++]), now());
     if (!ref) return ref.error();
   }

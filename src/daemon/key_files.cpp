@@ -86,13 +86,6 @@ Result<SharedPublicKey> load_public_key(const std::string& path) {
   });
 }
 
-void populate_public_key(const mce::PublicKey& key) {
-  // mmap returned a page-aligned address; a key from elsewhere (not page aligned) is left.
-  void* start = const_cast<uint8_t*>(key.data());
-  if (reinterpret_cast<uintptr_t>(start) % static_cast<uintptr_t>(::getpagesize()) != 0) return;
-  ::madvise(start, key.size(), MADV_POPULATE_READ);
-}
-
 Result<LoadedSecretKey> load_secret_key(const std::string& path) {
   Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (f.fd < 0) return file_error("Could not load file", path, errno);

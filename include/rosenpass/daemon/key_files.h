@@ -21,10 +21,6 @@ using SharedPublicKey = std::shared_ptr<const mce::PublicKey>;
 // Maps a 524,160-byte public-key file read-only; the pages are shared with the page cache and
 // unmapped when the last owner goes. Other sizes are an error.
 Result<SharedPublicKey> load_public_key(const std::string& path);
-// Maps every page of a key load_public_key() returned now, in one system call, instead of a
-// page fault per 64 KiB at its first hash pass (each costs tens of microseconds on a virtual
-// machine). Best effort: a kernel without MADV_POPULATE_READ (< 5.14) faults them in later.
-void populate_public_key(const mce::PublicKey& key);
 
 struct LoadedSecretKey {
   mce::SecretKey key;              // always the 13,608-byte layout

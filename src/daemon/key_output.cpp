@@ -7,7 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <optional>
+#include <vector>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -117,22 +121,50 @@ bool is_our_temp_name(std::string_view entry, std::string_view base) {
   return true;
 }
 
+// What one directory holds for KeyOutFile::prepare: the names of our temporary files in it
+// and whether a file can be created there (0, or the errno of the probe). Kept for a second
+// and for the last directory only: 10,000 peers' key files in one directory then cost one
+// scan and one probe at start instead of 10,000 of each (each scan reading every entry).
+struct DirectoryFacts {
+  std::string dir;
+  std::chrono::steady_clock::time_point taken;
+  std::vector<std::string> temp_names;  // "<base>.tmp-<16 hex>" of any base
+  std::optional<int> probe_error;       // 0 once a probe succeeded
+};
+
+DirectoryFacts& facts_of(const std::string& dir) {
+  thread_local DirectoryFacts last;  // C API runtimes may prepare files on their threads
+  const auto now = std::chrono::steady_clock::now();
+  if (last.dir == dir && now - last.taken < std::chrono::seconds(1)) return last;
+  last = DirectoryFacts{dir, now, {}, std::nullopt};
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      auto at = name.rfind(kTempInfix);
+      if (at != std::string_view::npos && is_our_temp_name(name, name.substr(0, at))) {
+        last.temp_names.emplace_back(name);
+      }
+    }
+    ::closedir(d);
+  }
+  return last;
+}
+
 // Removes the temporary files an interrupted key write (crash, power loss) left beside
 // `target`; they hold a key and would otherwise stay forever.
 std::size_t remove_stale_temp_files(const std::string& target) {
   auto [dir, base] = split_dir(target);
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return 0;
+  DirectoryFacts& facts = facts_of(dir);
   std::size_t removed = 0;
-  while (dirent* e = ::readdir(d)) {
-    if (!is_our_temp_name(e->d_name, base)) continue;
+  std::erase_if(facts.temp_names, [&](const std::string& name) {
+    if (!is_our_temp_name(name, base)) return false;
+    const std::string path = dir + "/" + name;
     struct stat st {};
-    if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-        ::unlinkat(::dirfd(d), e->d_name, 0) == 0) {
+    if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::unlink(path.c_str()) == 0) {
       ++removed;
     }
-  }
-  ::closedir(d);
+    return true;
+  });
   return removed;
 }
 
@@ -189,20 +221,25 @@ KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink w
   f.target_ = follow_symlinks(configured_path);
   f.removed_temp_files_ = remove_stale_temp_files(f.target_);
   if (must_write_in_place(f.target_)) return f;
-  // Probe the directory the way a key write will use it (or ask for the later writer).
-  int fd = -1;
-  std::string probe;
-  if (writer_can_create_in && !writer_can_create_in(split_dir(f.target_).first)) {
-    errno = EACCES;
-  } else {
-    probe = temp_name(f.target_);
-    fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // Probe the directory the way a key write will use it (once per directory, see facts_of),
+  // or ask the later writer (a service user after the switch) whether it could.
+  const std::string dir = split_dir(f.target_).first;
+  DirectoryFacts& facts = facts_of(dir);
+  std::optional<int> probe_error = facts.probe_error;
+  if (writer_can_create_in && !writer_can_create_in(dir)) {
+    probe_error = EACCES;
+  } else if (probe_error != 0) {  // only a success is shared: errors may be this name's
+    std::string probe = temp_name(f.target_);
+    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    probe_error = fd >= 0 ? 0 : errno;
+    facts.probe_error = probe_error;
+    if (fd >= 0) {
+      ::close(fd);
+      ::unlink(probe.c_str());
+    }
   }
-  if (fd >= 0) {
-    ::close(fd);
-    ::unlink(probe.c_str());
-  } else if (replacement_impossible(errno)) {
-    const int err = errno;
+  if (*probe_error != 0 && replacement_impossible(*probe_error)) {
+    const int err = *probe_error;
     f.atomic_ = false;
     f.warned_ = true;
     if (f.warn_) {
@@ -267,7 +304,8 @@ Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
     if (::fchmod(f.fd, existing.st_mode & 07777) != 0) return abandon(errno);
   }
   if (!write_all_at(f.fd, text, false)) return abandon(errno);
-  // The data must be on disk before the name points at it, or a crash can leave an empty key.
+  // The data must be on disk before the name points at it, or a crash can leave an empty key
+  // (issue 18). On tmpfs (/run, where key files usually live) this costs nothing.
   if (::fsync(f.fd) != 0) return abandon(errno);
   if (::rename(tmp.c_str(), target_.c_str()) != 0) return abandon(errno);
   // Make the rename itself durable; failure here loses nothing already visible.

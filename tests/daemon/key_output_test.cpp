@@ -263,6 +263,27 @@ TEST(KeyOutFile, TempFilesOfAnInterruptedWriteAreRemovedAtStart) {
   EXPECT_TRUE(test::exists(d / "other.tmp-0123456789abcdef"));
 }
 
+// The directory is scanned once for many files prepared together (10,000 peers): each file
+// still loses exactly its own leftovers, and one prepared later its own as well.
+TEST(KeyOutFile, ManyFilesInOneDirectoryEachLoseTheirOwnTempFiles) {
+  ScratchDir d;
+  for (int i = 0; i < 20; ++i) {
+    test::write_text(d / ("out" + std::to_string(i) + ".tmp-0123456789abcdef"), "partial");
+  }
+  test::write_text(d / "keep.tmp-0123456789abcdef", "no file of ours is called keep");
+  for (int i = 0; i < 20; ++i) {
+    auto f = KeyOutFile::prepare(d / ("out" + std::to_string(i)), {});
+    EXPECT_EQ(f.removed_temp_files(), 1u) << i;
+    EXPECT_FALSE(test::exists(d / ("out" + std::to_string(i) + ".tmp-0123456789abcdef"))) << i;
+  }
+  EXPECT_TRUE(test::exists(d / "keep.tmp-0123456789abcdef"));
+  // A leftover appearing after the scan is found once the scan is older than a second.
+  test::write_text(d / "late.tmp-0123456789abcdef", "partial");
+  ::usleep(1100 * 1000);
+  EXPECT_EQ(KeyOutFile::prepare(d / "late", {}).removed_temp_files(), 1u);
+  EXPECT_FALSE(test::exists(d / "late.tmp-0123456789abcdef"));
+}
+
 TEST(KeyOutFile, HardLinkedFileKeepsItsLinks) {
   ScratchDir d;
   test::write_text(d / "out", "old");

@@ -5,7 +5,9 @@
 //       daemon CPU from exec to the moment its first InitHello arrives (cpu_ms, median of 9)
 //   BM_HandshakeDaemonVsCore    the daemon as responder: CPU per handshake, and in this
 //       process the protocol core's responder share (handle() of InitHello and InitConf),
-//       interleaved in one run; ratio = daemon / core
+//       interleaved in one run; ratio = daemon / core. key_out lies on tmpfs (/dev/shm), as
+//       deployments put it under /run: the daemon fsyncs key_out before the rename (issue
+//       18), which on a disk would measure the disk, not the daemon
 //   BM_DaemonInitiatesToManyPeers  N peers (RP_BENCH_PEERS, default 1000) with endpoints
 //       and protocol_version RP_BENCH_VERSION (default V02; "auto" cycles wires when the
 //       simulated peers, all in this one process, answer late):
@@ -115,6 +117,14 @@ struct UdpEnd {
   int port() const { return ntohs(addr.sin_port); }
 };
 
+// Where key_out goes in the benchmarks: tmpfs like /run in deployments (RP_BENCH_TMPFS
+// overrides; /dev/shm is tmpfs on Linux), falling back to the temporary directory.
+fs::path tmpfs_dir() {
+  fs::path p = env_or("RP_BENCH_TMPFS", "/dev/shm");
+  std::error_code ec;
+  return fs::is_directory(p, ec) ? p : fs::temp_directory_path();
+}
+
 int free_port() {
   UdpEnd probe;
   return probe.port();
@@ -125,7 +135,8 @@ struct Daemon {
   fs::path work;
   pid_t pid = -1;
   explicit Daemon(const std::string& config) {
-    work = fs::temp_directory_path() / ("rp-bench-rt-" + std::to_string(::getpid()));
+    // On tmpfs: ManyPeers' key_out files live here, fsynced per key like any key_out.
+    work = tmpfs_dir() / ("rp-bench-rt-" + std::to_string(::getpid()));
     fs::create_directories(work);
     std::ofstream(work / "daemon.toml") << config;
   }
@@ -231,9 +242,9 @@ void BM_HandshakeDaemonVsCore(benchmark::State& state) {
   rosenpass::bench::ensure_keys(cache_dir(), 2);
   for (auto _ : state) {
     const int port = free_port();
+    const fs::path key_out = tmpfs_dir() / ("rp-bench-rt-out-" + std::to_string(::getpid()));
     Daemon d(header(port) + "\n[[peers]]\npublic_key = \"" + key(1, ".pk") + "\"\nkey_out = \"" +
-             (fs::temp_directory_path() / ("rp-bench-rt-out-" + std::to_string(::getpid()))).string() +
-             "\"\nprotocol_version = \"V02\"\n");
+             key_out.string() + "\"\nprotocol_version = \"V02\"\n");
     d.start();
     sockaddr_in daemon_addr{};
     daemon_addr.sin_family = AF_INET;
@@ -310,7 +321,7 @@ void BM_HandshakeDaemonVsCore(benchmark::State& state) {
     state.counters["core_cpu_ms_per_hs"] = core_per;
     state.counters["ratio"] = daemon_per / core_per;
     std::error_code ec;
-    fs::remove(fs::temp_directory_path() / ("rp-bench-rt-out-" + std::to_string(::getpid())), ec);
+    fs::remove(key_out, ec);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -84,6 +85,28 @@ Result<SharedPublicKey> load_public_key(const std::string& path) {
   return SharedPublicKey(key, [](const mce::PublicKey* k) {
     ::munmap(const_cast<mce::PublicKey*>(k), mce::kPublicKeySize);
   });
+}
+
+Result<bool> check_public_key_file(const std::string& path, const mce::PublicKey* same_as) {
+  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (f.fd < 0) return file_error("Could not load file", path, errno);
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) return file_error("Could not load file", path, errno);
+  if (!S_ISREG(st.st_mode)) return file_error("Could not load file", path, EINVAL);
+  if (st.st_size != static_cast<off_t>(mce::kPublicKeySize)) {
+    return size_error(path, st.st_size > static_cast<off_t>(mce::kPublicKeySize));
+  }
+  if (!same_as) return false;
+  // Public data: an ordinary comparison is fine.
+  std::array<uint8_t, 4096> block;
+  for (std::size_t off = 0; off < mce::kPublicKeySize; off += block.size()) {
+    const std::size_t n = std::min(block.size(), mce::kPublicKeySize - off);
+    if (!read_exact(f.fd, std::span(block.data(), n))) {
+      return file_error("Could not load file", path, errno ? errno : EIO);
+    }
+    if (std::memcmp(block.data(), same_as->data() + off, n) != 0) return false;
+  }
+  return true;
 }
 
 Result<LoadedSecretKey> load_secret_key(const std::string& path) {

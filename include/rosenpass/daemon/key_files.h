@@ -22,6 +22,12 @@ using SharedPublicKey = std::shared_ptr<const mce::PublicKey>;
 // unmapped when the last owner goes. Other sizes are an error.
 Result<SharedPublicKey> load_public_key(const std::string& path);
 
+// Checks a public-key file as load_public_key would (same errors) without mapping it, and
+// tells whether it holds `same_as` (if given): reads until the first differing 4 KiB block,
+// so a different key costs one small read. For start-up checks of thousands of peers, where
+// a mapping per file (and its unmap, a TLB flush) costs more than the check itself.
+Result<bool> check_public_key_file(const std::string& path, const mce::PublicKey* same_as = nullptr);
+
 struct LoadedSecretKey {
   mce::SecretKey key;              // always the 13,608-byte layout
   bool was_legacy_layout = false;  // the file held v0.2.x's 13,568-byte layout

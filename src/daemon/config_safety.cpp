@@ -97,7 +97,26 @@ FileId file_id(const std::string& path) {
     return id;
   }
   std::error_code ec;
-  auto c = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  const fs::path abs = fs::absolute(path, ec);
+  const fs::path name = abs.filename();
+  if (!ec && !name.empty() && name != "." && name != "..") {
+    // The usual case, key_out files not written yet in one directory: resolve the directory
+    // once (weakly_canonical resolves the existing prefix and appends the rest, so this is
+    // the same result without a stat and readlink per component for each of 10,000 peers).
+    thread_local std::pair<std::string, std::string> last_dir;  // directory -> resolved
+    const std::string dir = abs.parent_path().string();
+    if (last_dir.first != dir || last_dir.second.empty()) {
+      struct stat dst {};
+      auto c = fs::weakly_canonical(abs.parent_path(), ec);
+      const bool usable = !ec && ::stat(dir.c_str(), &dst) == 0 && S_ISDIR(dst.st_mode);
+      last_dir = {dir, usable ? c.lexically_normal().string() : std::string()};
+    }
+    if (!last_dir.second.empty()) {
+      id.canonical = (fs::path(last_dir.second) / name).lexically_normal().string();
+      return id;
+    }
+  }
+  auto c = fs::weakly_canonical(abs, ec);
   id.canonical = ec ? path : c.lexically_normal().string();
   return id;
 }

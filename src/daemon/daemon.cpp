@@ -40,8 +40,10 @@ constexpr uint64_t kApiTag = ~uint64_t{0} - 2;  // the control API's epoll fd (a
 constexpr uint64_t kWatchTag = uint64_t{1} << 32;  // + index into DaemonHooks::watches
 // Adding a peer is cheap (its ids are hashed later, a few per poll), but each added peer
 // initiates at once (~2 ms of CPU): with thousands of peers they are added a batch per loop
-// iteration, so answers are handled in between and the first InitHellos leave at once.
-constexpr std::size_t kPeersAddedAtStart = 32;
+// iteration, so answers are handled in between and the first InitHellos leave at once. One
+// at start: the first poll sends everything it made at the end, so 32 peers added at start
+// held the first InitHello back by 31 initiations.
+constexpr std::size_t kPeersAddedAtStart = 1;
 constexpr std::size_t kPeersAddedPerIteration = 16;
 
 // A UDP socket as the send policy sees it (send_queue.h).

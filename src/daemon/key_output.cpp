@@ -301,7 +301,11 @@ Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
         ::fchown(f.fd, existing.st_uid, existing.st_gid) != 0) {
       return abandon(errno);
     }
-    if (::fchmod(f.fd, existing.st_mode & 07777) != 0) return abandon(errno);
+    // Usually equal already (created 0600, the old file 0600): one syscall less per key.
+    if ((mine.st_mode & 07777) != (existing.st_mode & 07777) &&
+        ::fchmod(f.fd, existing.st_mode & 07777) != 0) {
+      return abandon(errno);
+    }
   }
   if (!write_all_at(f.fd, text, false)) return abandon(errno);
   // The data must be on disk before the name points at it, or a crash can leave an empty key

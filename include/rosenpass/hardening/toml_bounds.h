@@ -12,7 +12,9 @@
 namespace rosenpass::hardening {
 
 struct TomlLimits {
-  std::size_t max_bytes = 1 << 20;        // whole file, bytes
+  // Whole file, bytes. 10,000 peers (issue 12) with long key paths take ~1.1 MB (~110 bytes
+  // a peer, more with WireGuard fields): 16 MiB bounds memory and leaves room for that.
+  std::size_t max_bytes = 16u << 20;
   std::size_t max_key_components = 32;    // a.b.c = 3 components, in keys and [headers]
   std::size_t max_nesting = 32;           // open [ and { (arrays, inline tables, headers)
 };

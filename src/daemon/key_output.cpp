@@ -117,21 +117,6 @@ std::size_t remove_stale_temp_files(const std::string& target) {
   return removed;
 }
 
-bool write_all_at(int fd, std::string_view text, bool positional) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = positional ? ::pwrite(fd, text.data() + done, text.size() - done,
-                                      static_cast<off_t>(done))
-                           : ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 // Errors that say "replacing is impossible here, rewriting may work": permissions, read-only
 // or full file systems, a bind-mounted file (EBUSY on rename). Others (a missing directory)
@@ -240,7 +225,9 @@ Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
     }
     if (::fchmod(f.fd, existing.st_mode & 07777) != 0) return abandon(errno);
   }
-  if (!write_all_at(f.fd, text, false)) return abandon(errno);
+  if (int err = base::write_all(f.fd, std::span(text.data(), text.size())); err != 0) {
+    return abandon(err);
+  }
   // The data must be on disk before the name points at it, or a crash can leave an empty key.
   if (::fsync(f.fd) != 0) return abandon(errno);
   if (::rename(tmp.c_str(), target_.c_str()) != 0) return abandon(errno);
@@ -261,7 +248,11 @@ Status KeyOutFile::write_in_place(std::string_view text) {
   struct stat st {};
   if (::fstat(f.fd, &st) != 0) return fail(errno);
   const bool regular = S_ISREG(st.st_mode);
-  if (!write_all_at(f.fd, text, regular)) return fail(errno);
+  const std::span bytes(text.data(), text.size());
+  if (int err = regular ? base::pwrite_all(f.fd, bytes, 0) : base::write_all(f.fd, bytes);
+      err != 0) {
+    return fail(err);
+  }
   if (regular) {
     if (::ftruncate(f.fd, static_cast<off_t>(text.size())) != 0) return fail(errno);
     if (::fsync(f.fd) != 0) return fail(errno);

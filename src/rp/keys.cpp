@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "rosenpass/base/io.h"
 #include "rosenpass/crypto/random.h"
 #include "rosenpass/crypto/secure_memory.h"
 #include "rosenpass/wireguard/wg_key.h"
@@ -23,16 +24,9 @@ std::optional<std::string> write_new_file(const fs::path& path, std::span<const 
                                           mode_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return "could not create " + quoted(path) + ": " + std::strerror(errno);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::string err = "could not write " + quoted(path) + ": " + std::strerror(errno);
-      ::close(fd);
-      return err;
-    }
-    done += static_cast<std::size_t>(n);
+  if (int e = base::write_all(fd, bytes); e != 0) {
+    ::close(fd);
+    return "could not write " + quoted(path) + ": " + std::strerror(e);
   }
   if (::close(fd) != 0) return "could not write " + quoted(path) + ": " + std::strerror(errno);
   return std::nullopt;

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <string>
 
+#include "rosenpass/base/process.h"
 #include "rosenpass/crypto/secure_memory.h"
 
 namespace rosenpass::wireguard {
@@ -37,26 +38,10 @@ constexpr auto kHealthyLife = std::chrono::seconds(10);  // a broker that lived 
 
 // True once a seccomp filter confines this process (/proc/self/status "Seccomp: 2"). A
 // filter may kill us for a system call it does not list, so then nothing new is tried.
-bool seccomp_filtered() {
-  int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return true;  // cannot tell: be careful
-  std::string text;
-  char buf[1024];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-  ::close(fd);
-  auto pos = text.find("\nSeccomp:");
-  if (pos == std::string::npos) return false;
-  auto value = text.find_first_not_of(" \t", pos + 9);
-  return value != std::string::npos && text[value] != '0';
-}
-
 // A descriptor that becomes readable when `pid` exits (Linux 5.3); -1 where unsupported or
 // under a seccomp filter. Without it, the broker socket's end of file tells of the death.
-// (Debian 12's <sys/pidfd.h> lacks C linkage, so the system call is made directly.)
 int open_pidfd(pid_t pid) {
-  if (seccomp_filtered()) return -1;
-  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  return base::open_pidfd(pid).release();
 }
 
 void configure_socket(int fd) {
@@ -65,36 +50,23 @@ void configure_socket(int fd) {
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-// Forks and execs `command` with fd 3 connected to the returned socket.
+// Starts `command` with fd 3 connected to the returned socket.
 std::variant<std::pair<int, pid_t>, std::string> start_broker(std::vector<std::string> command) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     return std::string("socketpair: ") + std::strerror(errno);
   }
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    int e = errno;
-    ::close(sv[0]);
-    ::close(sv[1]);
-    return std::string("fork: ") + std::strerror(e);
-  }
-  if (pid == 0) {
-    // dup2 clears close-on-exec on the copy, so only fd 3 crosses the exec.
-    if (::dup2(sv[1], 3) < 0) ::_exit(127);
-    std::vector<char*> argv;
-    for (auto& a : command) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
+  auto pid = base::spawn(command, {{{sv[1], 3}}});
   ::close(sv[1]);
-  return std::pair{sv[0], pid};
+  if (!pid) {
+    ::close(sv[0]);
+    return pid.error().message + ": " + pid.error().causes.back();
+  }
+  return std::pair{sv[0], *pid};
 }
 
 std::string describe_status(int status) {
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
-  return "stopped";
+  return base::ExitStatus::from_wait_status(status).describe();
 }
 
 std::string seconds(std::chrono::milliseconds d) {
@@ -172,18 +144,7 @@ BrokerPskSink::~BrokerPskSink() {
   if (fd_ >= 0) ::close(fd_);
   if (child_ > 0 && !child_status_) {
     // Closing our end makes the socket handler exit; wait briefly, then insist.
-    bool gone = false;
-    for (int i = 0; i < 60 && !gone; ++i) {
-      if (child_exit_status()) {
-        gone = true;
-      } else {
-        ::usleep(50'000);
-      }
-    }
-    if (!gone) {
-      ::kill(child_, SIGKILL);
-      ::waitpid(child_, nullptr, 0);
-    }
+    base::stop(child_, 0, std::chrono::seconds(3));
   }
   for (int fd : {pidfd_, timer_, watch_}) {
     if (fd >= 0) ::close(fd);

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "rosenpass/base/fd.h"
+#include "rosenpass/base/io.h"
 #include "rosenpass/crypto/constant_time.h"
 #include "rosenpass/wireguard/backend.h"
 #include "secure_text.h"
@@ -49,13 +50,7 @@ int connect_uapi(const std::filesystem::path& dir, std::string_view device) {
 }
 
 bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
+  return base::send_all(fd, std::span(data.data(), data.size())) == 0;
 }
 
 // Reads until the reply's terminating blank line ("\n\n"); false on EOF/error/oversize.

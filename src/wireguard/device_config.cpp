@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "rosenpass/base/host_port.h"
 #include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/secure_memory.h"
 
@@ -80,38 +81,26 @@ std::optional<std::vector<AllowedIp>> parse_allowed_ips(std::string_view text) {
 }
 
 std::optional<Endpoint> parse_endpoint(std::string_view text) {
-  std::string host;
-  std::string_view port;
-  if (text.starts_with('[')) {
-    auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return std::nullopt;
-    }
-    host = std::string(text.substr(1, close - 1));
-    port = text.substr(close + 2);
-  } else {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    host = std::string(text.substr(0, colon));
-    port = text.substr(colon + 1);
-    // wg splits at the last ':', so "::1:51820" is host "::1" (a numeric IPv6 address).
-  }
-  auto port_number = parse_uint<uint16_t>(port, 65535);
-  if (host.empty() || !port_number) return std::nullopt;
+  // wg splits at the last ':', so "::1:51820" is host "::1" (a numeric IPv6 address).
+  auto hp = base::parse_host_port(text);
+  if (!hp) return std::nullopt;
+  const std::string& host = hp->host;
+  const uint16_t port_number = hp->port;
+  const std::string port = std::to_string(port_number);
 
   Endpoint ep;
   sockaddr_in v4{};
   sockaddr_in6 v6{};
   if (inet_pton(AF_INET, host.c_str(), &v4.sin_addr) == 1) {
     v4.sin_family = AF_INET;
-    v4.sin_port = htons(*port_number);
+    v4.sin_port = htons(port_number);
     std::memcpy(&ep.address, &v4, sizeof v4);
     ep.length = sizeof v4;
     return ep;
   }
   if (inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) == 1) {
     v6.sin6_family = AF_INET6;
-    v6.sin6_port = htons(*port_number);
+    v6.sin6_port = htons(port_number);
     std::memcpy(&ep.address, &v6, sizeof v6);
     ep.length = sizeof v6;
     return ep;
@@ -120,8 +109,7 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
   addrinfo* res = nullptr;
-  std::string port_text(port);
-  if (getaddrinfo(host.c_str(), port_text.c_str(), &hints, &res) != 0 || !res) {
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res) {
     return std::nullopt;
   }
   std::memcpy(&ep.address, res->ai_addr, res->ai_addrlen);

@@ -189,7 +189,7 @@ Status KeyOutFile::write(const crypto::Secret<32>& key) {
     if (fall_back) atomic_ = false;
   }
   if (fall_back) result = write_in_place(text);
-  crypto::secure_zero(text.data(), text.size());
+  crypto::wipe(text);
   return result;
 }
 

@@ -248,7 +248,7 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
     return fail("could not read WireGuard secret key " + quoted(priv / "wgsk") + ": " + why);
   }
   auto wgsk = wg::wg_secret_key_from_base64(*wgsk_text);
-  crypto::secure_zero(wgsk_text->data(), wgsk_text->size());
+  crypto::wipe(*wgsk_text);
   if (!wgsk) return fail("invalid WireGuard secret key in " + quoted(priv / "wgsk"));
   if (auto e = check_size(priv / "pqsk", {mce::kSecretKeySize, mce::kLegacySecretKeySize},
                           "Rosenpass secret key"))

@@ -65,10 +65,10 @@ std::optional<std::string> read_small_file(const fs::path& p, std::size_t max, s
     out.append(buf, static_cast<std::size_t>(n));
     if (out.size() > max) break;
   }
-  crypto::secure_zero(buf, sizeof buf);
+  crypto::wipe(buf);
   ::close(fd);
   if (err != 0 || out.size() > max) {
-    crypto::secure_zero(out.data(), out.size());
+    crypto::wipe(out);
     return failed(err != 0 ? std::string(std::strerror(err))
                            : "larger than " + std::to_string(max) + " bytes");
   }
@@ -112,7 +112,7 @@ std::optional<std::string> genkey(const fs::path& dir, const KeypairGenerator& g
     auto sk = crypto::Secret<32>::random(crypto::system_random());
     std::string text = wireguard::wg_key_to_base64(sk.reveal());
     auto err = write_new_file(wgsk, as_bytes(text), 0600);
-    crypto::secure_zero(text.data(), text.size());
+    crypto::wipe(text);
     if (err) return err;
   }
 
@@ -142,7 +142,7 @@ std::optional<std::string> pubkey(const fs::path& private_dir, const fs::path& p
   auto sk_text = read_small_file(wgsk, 64, &why);
   if (!sk_text) return "could not read WireGuard secret key " + quoted(wgsk) + ": " + why;
   auto sk = wireguard::wg_secret_key_from_base64(*sk_text);
-  crypto::secure_zero(sk_text->data(), sk_text->size());
+  crypto::wipe(*sk_text);
   if (!sk) return "invalid WireGuard secret key in " + quoted(wgsk);
   if (::access(pqpk.c_str(), R_OK) != 0) {
     return "could not read Rosenpass public key " + quoted(pqpk) + ": " + std::strerror(errno);

@@ -56,7 +56,7 @@ int run_privileged_broker(int in_fd, int out_fd, WireGuardBackend& backend) {
       return 0;
     }
     bool ok = reader.feed(std::span<const uint8_t>(chunk, static_cast<std::size_t>(n)));
-    crypto::secure_zero(chunk, sizeof chunk);
+    crypto::wipe(chunk);
     if (!ok) {
       std::fprintf(stderr, "rosenpass-wireguard-broker-privileged: frame longer than %zu bytes\n",
                    kSetPskRequestSize);
@@ -64,7 +64,7 @@ int run_privileged_broker(int in_fd, int out_fd, WireGuardBackend& backend) {
     }
     while (auto payload = reader.next()) {
       auto request = decode_request(*payload);
-      crypto::secure_zero(payload->data(), payload->size());
+      crypto::wipe(*payload);
       ReturnCode code = ReturnCode::kInternalError;
       if (request) {
         code = handle_set_psk(backend, *request);

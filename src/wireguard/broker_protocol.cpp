@@ -64,7 +64,7 @@ uint64_t decode_frame_header(std::span<const uint8_t, kFrameHeaderSize> header) 
 }
 
 FrameReader::~FrameReader() {
-  if (buf_.capacity()) crypto::secure_zero(buf_.data(), buf_.capacity());
+  crypto::wipe_capacity(buf_);
 }
 
 bool FrameReader::feed(std::span<const uint8_t> bytes) {
@@ -74,7 +74,7 @@ bool FrameReader::feed(std::span<const uint8_t> bytes) {
     std::vector<uint8_t> bigger;
     bigger.reserve(std::max(buf_.size() + bytes.size(), kFrameHeaderSize + max_ + 4096));
     bigger.assign(buf_.begin(), buf_.end());
-    if (buf_.capacity()) crypto::secure_zero(buf_.data(), buf_.capacity());
+    crypto::wipe_capacity(buf_);
     buf_.swap(bigger);
   }
   buf_.insert(buf_.end(), bytes.begin(), bytes.end());
@@ -101,7 +101,7 @@ std::optional<std::vector<uint8_t>> FrameReader::next() {
                                buf_.begin() + static_cast<std::ptrdiff_t>(kFrameHeaderSize + len));
   std::size_t rest = buf_.size() - kFrameHeaderSize - len;
   std::memmove(buf_.data(), buf_.data() + kFrameHeaderSize + len, rest);
-  crypto::secure_zero(buf_.data() + rest, buf_.size() - rest);
+  crypto::wipe(std::span(buf_).subspan(rest));
   buf_.resize(rest);
   return payload;
 }

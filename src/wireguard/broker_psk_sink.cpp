@@ -313,7 +313,7 @@ bool BrokerPskSink::send_request(const WireGuardPeerTarget& target,
   auto header = broker::encode_frame_header(payload->size());
   std::memcpy(frame.data(), header.data(), header.size());
   std::memcpy(frame.data() + header.size(), payload->data(), payload->size());
-  crypto::secure_zero(payload->data(), payload->size());
+  crypto::wipe(*payload);
   std::size_t sent = 0;
   while (sent < frame.size()) {
     ssize_t n = ::send(fd_, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
@@ -322,7 +322,7 @@ bool BrokerPskSink::send_request(const WireGuardPeerTarget& target,
     sent += static_cast<std::size_t>(n);
   }
   int err = errno;
-  crypto::secure_zero(frame.data(), frame.size());
+  crypto::wipe(frame);
   errno = err;
   return sent == frame.size();
 }

@@ -172,7 +172,7 @@ int run_socket_handler(const SocketHandlerOptions& options) {
       Queued q = std::move(queue.front());
       queue.pop_front();
       bool ok = send_frame(helper->to, q.payload, false);
-      crypto::secure_zero(q.payload.data(), q.payload.size());
+      crypto::wipe(q.payload);
       if (!ok) {
         log_error("the privileged helper stopped accepting requests");
         status = 1;
@@ -236,7 +236,7 @@ int run_socket_handler(const SocketHandlerOptions& options) {
           continue;
         }
         bool ok = it->second.reader->feed({chunk, static_cast<std::size_t>(n)});
-        crypto::secure_zero(chunk, sizeof chunk);
+        crypto::wipe(chunk);
         if (!ok) {
           log_error("dropping a client that sent an oversized frame");
           drop_client(id);
@@ -250,7 +250,7 @@ int run_socket_handler(const SocketHandlerOptions& options) {
   }
 
   for (auto& [id, c] : clients) ::close(c.fd);
-  for (auto& q : queue) crypto::secure_zero(q.payload.data(), q.payload.size());
+  for (auto& q : queue) crypto::wipe(q.payload);
   stop_helper(*helper);
   if (listen_fd >= 0) ::close(listen_fd);
   if (own_path) std::filesystem::remove(*options.listen_path);

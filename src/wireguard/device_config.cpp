@@ -200,7 +200,7 @@ std::optional<std::string> read_key_file(const std::string& path, std::optional<
     if (n < 0) {
       int e = errno;
       ::close(fd);
-      crypto::secure_zero(buf.data(), buf.size());
+      crypto::wipe(buf);
       return "could not read key file " + ticked(path) + ": " + std::strerror(e);
     }
     if (n == 0) break;
@@ -215,7 +215,7 @@ std::optional<std::string> read_key_file(const std::string& path, std::optional<
   std::string_view text(buf.data(), len);
   if (len == 0) {
     WgSecretKey none;  // all zero: the peer has no PSK
-    crypto::secure_zero(none.reveal_mut().data(), none.reveal_mut().size());
+    crypto::wipe(none.reveal_mut());
     key = std::move(none);
   } else if (len < 44) {
     err = "Invalid length key in key file";
@@ -237,7 +237,7 @@ std::optional<std::string> read_key_file(const std::string& path, std::optional<
       }
     }
   }
-  crypto::secure_zero(buf.data(), buf.size());
+  crypto::wipe(buf);
   return err;
 }
 

@@ -36,7 +36,7 @@ class SecureText {
     buf_.swap(bigger);
   }
   void wipe() {
-    if (buf_.capacity()) crypto::secure_zero(buf_.data(), buf_.capacity());
+    crypto::wipe_capacity(buf_);
   }
   std::vector<char> buf_;
 };

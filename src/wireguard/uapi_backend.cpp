@@ -62,7 +62,7 @@ bool read_reply(int fd, SecureText& out) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     out.append(std::string_view(chunk, static_cast<std::size_t>(n)));
-    crypto::secure_zero(chunk, sizeof chunk);
+    crypto::wipe(chunk);
     auto v = out.view();
     if (v == "\n" || v.ends_with("\n\n")) return true;
     if (v.size() > kMaxReply) return false;
@@ -118,7 +118,7 @@ void append_key(SecureText& req, std::string_view name, std::span<const uint8_t,
   req.append("=");
   req.append(std::string_view(hex.data(), hex.size()));
   req.append("\n");
-  crypto::secure_zero(hex.data(), hex.size());
+  crypto::wipe(hex);
 }
 
 void append_line(SecureText& req, std::string_view name, const std::string& value) {
@@ -207,7 +207,7 @@ class UapiBackend final : public WireGuardBackend {
         auto bytes = wg_public_key_from_hex(value);
         if (bytes) {
           std::memcpy(sk.reveal_mut().data(), bytes->data(), 32);
-          crypto::secure_zero(bytes->data(), bytes->size());
+          crypto::wipe(*bytes);
           info.public_key = wg_public_key_of(sk);
         }
       } else if (key == "listen_port") {
@@ -222,7 +222,7 @@ class UapiBackend final : public WireGuardBackend {
       } else if (key == "preshared_key" && !info.peers.empty()) {
         if (auto bytes = wg_public_key_from_hex(value)) {
           info.peers.back().has_preshared_key = !crypto::ct_is_zero(*bytes);
-          crypto::secure_zero(bytes->data(), bytes->size());
+          crypto::wipe(*bytes);
         }
       } else if (key == "allowed_ip" && !info.peers.empty()) {
         if (auto ip = parse_allowed_ip(value)) info.peers.back().allowed_ips.push_back(*ip);

@@ -200,7 +200,7 @@ bool decode_peer(const nlattr* entry, DeviceInfo& info) {
 }  // namespace
 
 NetlinkMessage::~NetlinkMessage() {
-  if (!bytes_.empty()) crypto::secure_zero(bytes_.data(), bytes_.size());
+  if (!bytes_.empty()) crypto::wipe(bytes_);
 }
 
 NetlinkMessage encode_get_family_request(uint32_t seq) {

@@ -117,7 +117,6 @@ std::size_t remove_stale_temp_files(const std::string& target) {
   return removed;
 }
 
-
 // Errors that say "replacing is impossible here, rewriting may work": permissions, read-only
 // or full file systems, a bind-mounted file (EBUSY on rename). Others (a missing directory)
 // would fail the same way in place.

@@ -100,7 +100,8 @@ std::optional<SocketAddress> SocketAddress::parse_literal(std::string_view text)
 Result<std::vector<SocketAddress>> resolve_host_port(std::string_view text) {
   auto hp = base::parse_host_port(text);
   if (!hp) return hp.error();
-  if (auto ip = base::ip_literal(*hp)) return std::vector<SocketAddress>{from_literal(*ip, hp->port)};
+  if (auto ip = base::ip_literal(*hp))
+    return std::vector<SocketAddress>{from_literal(*ip, hp->port)};
   if (hp->bracketed) {
     return make_error("invalid socket address `" + std::string(text) +
                       "`: not an IPv6 address between '[' and ']'");

@@ -35,9 +35,7 @@ class SecureText {
     wipe();
     buf_.swap(bigger);
   }
-  void wipe() {
-    crypto::wipe_capacity(buf_);
-  }
+  void wipe() { crypto::wipe_capacity(buf_); }
   std::vector<char> buf_;
 };
 

@@ -14,8 +14,7 @@ TEST(HostPort, AcceptedForms) {
     bool bracketed;
   };
   for (const Case& c : {
-           Case{"1.2.3.4:5", "1.2.3.4", 5, false},
-           Case{"[::1]:9999", "::1", 9999, true},
+           Case{"1.2.3.4:5", "1.2.3.4", 5, false}, Case{"[::1]:9999", "::1", 9999, true},
            Case{"[fe80::1%2]:65535", "fe80::1%2", 65535, true},
            Case{"host.example:0", "host.example", 0, false},
            Case{"localhost:000080", "localhost", 80, false},  // leading zeros
@@ -35,14 +34,17 @@ TEST(HostPort, RefusedFormsSayWhyAndNameTheInput) {
     const char* message;
   };
   for (const Case& c : {
-           Case{"1.2.3.4", "invalid socket address `1.2.3.4`: no port (expected host:port or "
-                           "[IPv6]:port)"},
+           Case{"1.2.3.4",
+                "invalid socket address `1.2.3.4`: no port (expected host:port or "
+                "[IPv6]:port)"},
            Case{"", "invalid socket address ``: no port (expected host:port or [IPv6]:port)"},
            Case{"[::1:5", "invalid socket address `[::1:5`: no closing ']'"},
-           Case{"[::1]5", "invalid socket address `[::1]5`: no port after ']' (expected "
-                          "[IPv6]:port)"},
-           Case{"[::1]", "invalid socket address `[::1]`: no port after ']' (expected "
-                         "[IPv6]:port)"},
+           Case{"[::1]5",
+                "invalid socket address `[::1]5`: no port after ']' (expected "
+                "[IPv6]:port)"},
+           Case{"[::1]",
+                "invalid socket address `[::1]`: no port after ']' (expected "
+                "[IPv6]:port)"},
            Case{":5", "invalid socket address `:5`: empty host"},
            Case{"[]:5", "invalid socket address `[]:5`: empty host"},
            Case{"a:70000", "invalid port value `70000` in `a:70000` (expected 0-65535)"},
@@ -51,8 +53,9 @@ TEST(HostPort, RefusedFormsSayWhyAndNameTheInput) {
            Case{"a:-1", "invalid port value `-1` in `a:-1` (expected 0-65535)"},
            Case{"a: 5", "invalid port value ` 5` in `a: 5` (expected 0-65535)"},
            Case{"[::1]:0x10", "invalid port value `0x10` in `[::1]:0x10` (expected 0-65535)"},
-           Case{"a:99999999999999999999", "invalid port value `99999999999999999999` in "
-                                          "`a:99999999999999999999` (expected 0-65535)"},
+           Case{"a:99999999999999999999",
+                "invalid port value `99999999999999999999` in "
+                "`a:99999999999999999999` (expected 0-65535)"},
        }) {
     auto hp = parse_host_port(c.text);
     ASSERT_FALSE(hp.ok()) << c.text;

@@ -69,8 +69,9 @@ TEST(Spawn, MapsDescriptorsAndClosesTheRest) {
   int in[2];
   ASSERT_EQ(::pipe2(in, O_CLOEXEC), 0);
   // stdin from one pipe, stdout and fd 3 onto another.
-  auto pid = spawn(std::vector<std::string>{"sh", "-c", "read x; echo \"got $x\"; echo three >&3; "
-                                                        "ls /proc/self/fd"},
+  auto pid = spawn(std::vector<std::string>{"sh", "-c",
+                                            "read x; echo \"got $x\"; echo three >&3; "
+                                            "ls /proc/self/fd"},
                    {{{in[0], 0}, {out[1], 1}, {out[1], 3}}});
   ASSERT_TRUE(pid.ok()) << pid.error().chain();
   ::close(in[0]);

@@ -34,9 +34,9 @@ std::optional<uint16_t> parse_port(std::string_view text);
 
 // A numeric IP address as the socket-address syntax writes it.
 struct IpLiteral {
-  int family = 0;                  // AF_INET or AF_INET6
+  int family = 0;                   // AF_INET or AF_INET6
   std::array<uint8_t, 16> bytes{};  // network order; 4 bytes used for AF_INET
-  uint32_t scope_id = 0;           // IPv6 only: the numeric "%scope"
+  uint32_t scope_id = 0;            // IPv6 only: the numeric "%scope"
 };
 
 // The literal a HostPort names: unbracketed, an IPv4 dotted quad; bracketed, an IPv6 address

@@ -4,8 +4,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
-#include <sys/syscall.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -106,19 +106,22 @@ void BrokerPskSink::unwatch(int fd) {
   if (fd >= 0 && watch_ >= 0) ::epoll_ctl(watch_, EPOLL_CTL_DEL, fd, nullptr);
 }
 
-std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::connect_path(
+base::Result<std::unique_ptr<BrokerPskSink>> BrokerPskSink::connect_path(
     const std::filesystem::path& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::string p = path.string();
-  if (p.size() >= sizeof addr.sun_path) return "PSK broker socket path too long: " + p;
+  auto fail = [&](std::string why) {
+    return base::Error{"could not connect to PSK broker at " + p, {std::move(why)}};
+  };
+  if (p.size() >= sizeof addr.sun_path) return fail("the socket path is too long");
   std::memcpy(addr.sun_path, p.data(), p.size());
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::string("socket: ") + std::strerror(errno);
+  if (fd < 0) return fail(std::string("socket: ") + std::strerror(errno));
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    std::string err = "could not connect to PSK broker at " + p + ": " + std::strerror(errno);
+    std::string err = std::strerror(errno);
     ::close(fd);
-    return err;
+    return fail(err);
   }
   return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, -1, {}));
 }
@@ -127,13 +130,15 @@ std::unique_ptr<BrokerPskSink> BrokerPskSink::from_fd(int fd) {
   return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, -1, {}));
 }
 
-std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::spawn(
+base::Result<std::unique_ptr<BrokerPskSink>> BrokerPskSink::spawn(
     std::vector<std::string> command) {
   if (command.empty()) {
     command = {"rosenpass-wireguard-broker-socket-handler", "--stream-fd", "3"};
   }
   auto started = start_broker(command);
-  if (auto* e = std::get_if<std::string>(&started)) return *e;
+  if (auto* e = std::get_if<std::string>(&started)) {
+    return base::Error{"could not spawn PSK broker", {*e}};
+  }
   auto [fd, pid] = std::get<0>(started);
   return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, pid, std::move(command)));
 }

@@ -99,7 +99,7 @@ TEST(RpErrors, MissingWireguardGoSaysWhy) {
     pk.fill(1);
     std::fill(sk.reveal_mut().begin(), sk.reveal_mut().end(), uint8_t{2});
   };
-  ASSERT_FALSE(genkey(priv, fake, [](const std::string&) {}));
+  ASSERT_TRUE(genkey(priv, fake, [](const std::string&) {}).ok());
   int pipefd[2];
   ASSERT_EQ(::pipe(pipefd), 0);
   pid_t pid = ::fork();

@@ -45,15 +45,15 @@ int main(int argc, char** argv) {
       std::puts(kHelpUsage);
       return 0;
     case Command::kGenkey: {
-      auto err = genkey(cl.private_keys_dir, default_keypair_generator(),
-                        [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); });
-      if (err) print_error(*err);
-      return err ? 1 : 0;
+      auto st = genkey(cl.private_keys_dir, default_keypair_generator(),
+                       [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); });
+      if (!st) print_error(st.error().message);
+      return st ? 0 : 1;
     }
     case Command::kPubkey: {
-      auto err = pubkey(cl.private_keys_dir, cl.public_keys_dir);
-      if (err) print_error(*err);
-      return err ? 1 : 0;
+      auto st = pubkey(cl.private_keys_dir, cl.public_keys_dir);
+      if (!st) print_error(st.error().message);
+      return st ? 0 : 1;
     }
     case Command::kExchange:
       return run_exchange(cl.exchange, env);

@@ -10,6 +10,8 @@
 #include <climits>
 #include <cstring>
 
+#include "rosenpass/base/atomic_file.h"
+#include "rosenpass/base/fd.h"
 #include "rosenpass/base/io.h"
 #include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/random.h"
@@ -34,23 +36,9 @@ Status write_stdout_line(const std::string& line) {
 
 namespace {
 
-constexpr std::string_view kTempInfix = ".tmp-";
-constexpr std::size_t kTempHexDigits = 16;
-
 std::string os_error(int err) {
   return std::string(std::strerror(err)) + " (os error " + std::to_string(err) + ")";
 }
-
-// Closes a descriptor on scope exit.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
 
 // Follows a chain of symlinks to the path it finally names, which need not exist yet (a link
 // into a fresh /run directory). Gives up after 40 links, like the kernel (open then fails).
@@ -77,36 +65,15 @@ std::pair<std::string, std::string> split_dir(const std::string& path) {
   return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
 }
 
-std::string temp_name(const std::string& target) {
-  std::array<uint8_t, kTempHexDigits / 2> rnd{};
-  crypto::system_random().fill(rnd);
-  std::string tmp = target + std::string(kTempInfix);
-  for (uint8_t b : rnd) {
-    tmp += "0123456789abcdef"[b >> 4];
-    tmp += "0123456789abcdef"[b & 15];
-  }
-  return tmp;
-}
-
-bool is_our_temp_name(std::string_view entry, std::string_view base) {
-  if (entry.size() != base.size() + kTempInfix.size() + kTempHexDigits) return false;
-  if (entry.substr(0, base.size()) != base) return false;
-  if (entry.substr(base.size(), kTempInfix.size()) != kTempInfix) return false;
-  for (char c : entry.substr(base.size() + kTempInfix.size())) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 // Removes the temporary files an interrupted key write (crash, power loss) left beside
 // `target`; they hold a key and would otherwise stay forever.
 std::size_t remove_stale_temp_files(const std::string& target) {
-  auto [dir, base] = split_dir(target);
+  auto [dir, name] = split_dir(target);
   DIR* d = ::opendir(dir.c_str());
   if (!d) return 0;
   std::size_t removed = 0;
   while (dirent* e = ::readdir(d)) {
-    if (!is_our_temp_name(e->d_name, base)) continue;
+    if (!base::is_temp_name_of(e->d_name, name)) continue;
     struct stat st {};
     if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
         ::unlinkat(::dirfd(d), e->d_name, 0) == 0) {
@@ -154,7 +121,7 @@ KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink w
   f.removed_temp_files_ = remove_stale_temp_files(f.target_);
   if (must_write_in_place(f.target_)) return f;
   // Probe the directory the way a key write will use it.
-  std::string probe = temp_name(f.target_);
+  std::string probe = base::temp_name_beside(f.target_);
   int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd >= 0) {
     ::close(fd);
@@ -195,44 +162,14 @@ Status KeyOutFile::write(const crypto::Secret<32>& key) {
 // Temporary file, fsync, rename. Sets `fall_back` (and returns an error) when an in-place
 // write should be tried instead; never leaves the temporary file behind.
 Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
-  auto fail = [&](int err) -> Status {
+  base::ReplaceOptions options;
+  options.keep_owner = true;
+  if (int err = base::replace_file(
+          target_, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), options);
+      err != 0) {
+    fall_back = replacement_impossible(err);
     return Error{"Could not write file " + debug_quote(configured_), {os_error(err)}};
-  };
-  struct stat existing {};
-  const bool exists = ::stat(target_.c_str(), &existing) == 0;
-  // The name is unpredictable and created exclusively: a planted symlink cannot redirect it.
-  const std::string tmp = temp_name(target_);
-  Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (f.fd < 0) {
-    int err = errno;
-    fall_back = replacement_impossible(err);
-    return fail(err);
   }
-  auto abandon = [&](int err) -> Status {
-    ::unlink(tmp.c_str());
-    fall_back = replacement_impossible(err);
-    return fail(err);
-  };
-  if (exists) {
-    // The new file must look like the old one: owner, group (a service user's file stays
-    // its own), then mode (after chown, which may clear set-id bits).
-    struct stat mine {};
-    if (::fstat(f.fd, &mine) != 0) return abandon(errno);
-    if ((mine.st_uid != existing.st_uid || mine.st_gid != existing.st_gid) &&
-        ::fchown(f.fd, existing.st_uid, existing.st_gid) != 0) {
-      return abandon(errno);
-    }
-    if (::fchmod(f.fd, existing.st_mode & 07777) != 0) return abandon(errno);
-  }
-  if (int err = base::write_all(f.fd, std::span(text.data(), text.size())); err != 0) {
-    return abandon(err);
-  }
-  // The data must be on disk before the name points at it, or a crash can leave an empty key.
-  if (::fsync(f.fd) != 0) return abandon(errno);
-  if (::rename(tmp.c_str(), target_.c_str()) != 0) return abandon(errno);
-  // Make the rename itself durable; failure here loses nothing already visible.
-  Fd dir(::open(split_dir(target_).first.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.fd >= 0) ::fsync(dir.fd);
   return ok_status();
 }
 
@@ -242,19 +179,19 @@ Status KeyOutFile::write_in_place(std::string_view text) {
   auto fail = [&](int err) -> Status {
     return Error{"Could not write file " + debug_quote(configured_), {os_error(err)}};
   };
-  Fd f(::open(target_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
-  if (f.fd < 0) return fail(errno);
+  base::UniqueFd f(::open(target_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (!f.valid()) return fail(errno);
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return fail(errno);
+  if (::fstat(f.get(), &st) != 0) return fail(errno);
   const bool regular = S_ISREG(st.st_mode);
   const std::span bytes(text.data(), text.size());
-  if (int err = regular ? base::pwrite_all(f.fd, bytes, 0) : base::write_all(f.fd, bytes);
+  if (int err = regular ? base::pwrite_all(f.get(), bytes, 0) : base::write_all(f.get(), bytes);
       err != 0) {
     return fail(err);
   }
   if (regular) {
-    if (::ftruncate(f.fd, static_cast<off_t>(text.size())) != 0) return fail(errno);
-    if (::fsync(f.fd) != 0) return fail(errno);
+    if (::ftruncate(f.get(), static_cast<off_t>(text.size())) != 0) return fail(errno);
+    if (::fsync(f.get()) != 0) return fail(errno);
   }
   return ok_status();
 }

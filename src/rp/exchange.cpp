@@ -306,7 +306,7 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
     if (p.persistent_keepalive)
       words.insert(words.end(), {"persistent-keepalive", std::to_string(*p.persistent_keepalive)});
     if (p.allowed_ips) words.insert(words.end(), {"allowed-ips", *p.allowed_ips});
-    if (auto e = wg::apply_wg_set_params(words, peer)) return fail(*e);
+    if (auto st = wg::apply_wg_set_params(words, peer); !st) return fail(st.error().message);
     cfg.peers.push_back(std::move(peer));
   }
   if (auto e = backend->set_device(dev, cfg)) return fail(e->message);

@@ -243,8 +243,8 @@ std::optional<std::string> read_key_file(const std::string& path, std::optional<
 
 }  // namespace
 
-std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& words,
-                                               PeerConfig& first, std::vector<PeerConfig>* more) {
+base::Status apply_wg_set_params(const std::vector<std::string>& words, PeerConfig& first,
+                                 std::vector<PeerConfig>* more) {
   PeerConfig* peer = &first;
   bool allowed_ips_seen = false;  // per peer clause: the first replaces, later ones add
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -253,10 +253,10 @@ std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& w
     if (w == "remove") {
       peer->remove = true;
     } else if (w == "peer" && has_value) {
-      if (!more) return "Invalid argument: peer (no further peers here)";
+      if (!more) return base::make_error("Invalid argument: peer (no further peers here)");
       WgPublicKey key{};
       if (!crypto::base64_decode_into(words[i + 1], key)) {
-        return "Key is not the correct length or format: " + ticked(words[i + 1]);
+        return base::make_error("Key is not the correct length or format: " + ticked(words[i + 1]));
       }
       more->push_back(PeerConfig{});
       more->back().public_key = key;
@@ -265,22 +265,22 @@ std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& w
       ++i;
     } else if (w == "endpoint" && has_value) {
       const std::string& v = words[++i];
-      if (v.empty()) return "Unable to parse empty endpoint";
+      if (v.empty()) return base::make_error("Unable to parse empty endpoint");
       if (v[0] == '[' && v.find(']') == std::string::npos) {
-        return "Unable to find matching brace of endpoint: " + ticked(v);
+        return base::make_error("Unable to find matching brace of endpoint: " + ticked(v));
       }
       auto colon = v[0] == '[' ? v.find(']') + 1 : v.rfind(':');
       if (colon == std::string::npos || colon >= v.size() || v[colon] != ':' ||
           colon + 1 == v.size()) {
-        return "Unable to find port of endpoint: " + ticked(v);
+        return base::make_error("Unable to find port of endpoint: " + ticked(v));
       }
       auto ep = parse_endpoint(v);
-      if (!ep) return "Unable to resolve endpoint: " + ticked(v);
+      if (!ep) return base::make_error("Unable to resolve endpoint: " + ticked(v));
       peer->endpoint = *ep;
     } else if (w == "allowed-ips" && has_value) {
       if (!allowed_ips_seen || !peer->allowed_ips) peer->allowed_ips.emplace();
       allowed_ips_seen = true;
-      if (auto err = add_allowed_ips(words[++i], *peer->allowed_ips)) return err;
+      if (auto err = add_allowed_ips(words[++i], *peer->allowed_ips)) return base::make_error(*err);
     } else if (w == "persistent-keepalive" && has_value) {
       const std::string& v = words[++i];
       std::optional<uint16_t> n;
@@ -290,18 +290,19 @@ std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& w
         n = parse_uint<uint16_t>(v, 65535);
       }
       if (!n) {
-        return "Persistent keepalive interval is neither 0/off nor 1-65535: " + ticked(v);
+        return base::make_error("Persistent keepalive interval is neither 0/off nor 1-65535: " +
+                                ticked(v));
       }
       peer->persistent_keepalive = *n;
     } else if (w == "preshared-key" && has_value) {
-      if (auto err = read_key_file(words[++i], peer->preshared_key)) return err;
+      if (auto err = read_key_file(words[++i], peer->preshared_key)) return base::make_error(*err);
     } else {
       // What wg says for an unknown word, a word without its value, and a device word
       // (listen-port, fwmark, private-key) after a peer.
-      return "Invalid argument: " + w;
+      return base::make_error("Invalid argument: " + w);
     }
   }
-  return std::nullopt;
+  return base::ok_status();
 }
 
 }  // namespace rosenpass::wireguard

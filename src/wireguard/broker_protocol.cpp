@@ -69,15 +69,8 @@ FrameReader::~FrameReader() {
 
 bool FrameReader::feed(std::span<const uint8_t> bytes) {
   if (failed_) return false;
-  if (buf_.size() + bytes.size() > buf_.capacity()) {
-    // Grow by hand so the old buffer, which may hold PSKs, is erased rather than just freed.
-    std::vector<uint8_t> bigger;
-    bigger.reserve(std::max(buf_.size() + bytes.size(), kFrameHeaderSize + max_ + 4096));
-    bigger.assign(buf_.begin(), buf_.end());
-    crypto::wipe_capacity(buf_);
-    buf_.swap(bigger);
-  }
-  buf_.insert(buf_.end(), bytes.begin(), bytes.end());
+  // The old buffer, which may hold PSKs, is erased rather than just freed when it grows.
+  crypto::append_wiping(buf_, bytes, kFrameHeaderSize + max_ + 4096);
   // Check every length prefix that has fully arrived.
   std::size_t pos = 0;
   while (buf_.size() - pos >= kFrameHeaderSize) {

@@ -61,3 +61,22 @@ TEST(Wipe, CapacityIncludesEarlierLongerContent) {
 
 }  // namespace
 }  // namespace rosenpass::crypto
+
+namespace rosenpass::crypto {
+namespace {
+
+TEST(Wipe, AppendWipingGrowsAndKeepsTheContent) {
+  std::vector<uint8_t> buf;
+  buf.reserve(4);
+  const std::array<uint8_t, 3> a{1, 2, 3}, b{4, 5, 6};
+  append_wiping(buf, std::span<const uint8_t>(a), 100);
+  const uint8_t* first = buf.data();
+  EXPECT_EQ(buf.capacity(), 4u);  // fitted: no new allocation
+  append_wiping(buf, std::span<const uint8_t>(b), 100);
+  EXPECT_NE(buf.data(), first);
+  EXPECT_GE(buf.capacity(), 100u);  // grown to at least min_new_capacity
+  EXPECT_EQ(buf, (std::vector<uint8_t>{1, 2, 3, 4, 5, 6}));
+}
+
+}  // namespace
+}  // namespace rosenpass::crypto

@@ -1,11 +1,13 @@
 // Storage for secret bytes: locked in RAM (never swapped), zeroed when freed.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <iterator>
 #include <ranges>
 #include <span>
 #include <type_traits>
+#include <vector>
 
 namespace rosenpass::crypto {
 
@@ -39,6 +41,23 @@ void wipe_capacity(C& buffer) noexcept {
   if (buffer.capacity() != 0) {
     secure_zero(buffer.data(), buffer.capacity() * sizeof(*buffer.data()));
   }
+}
+
+// Appends `more` to a buffer that holds secrets. When that needs a bigger allocation (of
+// max(needed, min_new_capacity) elements), the old one is wiped before it is freed, which
+// std::vector's own growth would not do.
+template <class T>
+requires std::is_trivially_copyable_v<T>
+void append_wiping(std::vector<T>& buffer, std::span<const T> more,
+                   std::size_t min_new_capacity = 0) {
+  if (buffer.size() + more.size() > buffer.capacity()) {
+    std::vector<T> bigger;
+    bigger.reserve(std::max(buffer.size() + more.size(), min_new_capacity));
+    bigger.assign(buffer.begin(), buffer.end());
+    wipe_capacity(buffer);
+    buffer.swap(bigger);
+  }
+  buffer.insert(buffer.end(), more.begin(), more.end());
 }
 
 }  // namespace rosenpass::crypto

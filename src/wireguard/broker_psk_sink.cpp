@@ -16,6 +16,7 @@
 #include <cstring>
 #include <string>
 
+#include "rosenpass/base/io.h"
 #include "rosenpass/base/process.h"
 #include "rosenpass/crypto/secure_memory.h"
 
@@ -63,10 +64,6 @@ std::variant<std::pair<int, pid_t>, std::string> start_broker(std::vector<std::s
     return pid.error().message + ": " + pid.error().causes.back();
   }
   return std::pair{sv[0], *pid};
-}
-
-std::string describe_status(int status) {
-  return base::ExitStatus::from_wait_status(status).describe();
 }
 
 std::string seconds(std::chrono::milliseconds d) {
@@ -158,19 +155,18 @@ BrokerPskSink::~BrokerPskSink() {
 
 std::optional<int> BrokerPskSink::child_exit_status() {
   if (child_status_ || child_ <= 0) return child_status_;
-  int status = 0;
-  if (::waitpid(child_, &status, WNOHANG) == child_) {
-    child_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (auto status = base::try_wait(child_)) {
+    child_status_ = status->shell_code();
     // Reaped here (tests poll this): the loop must still hear of it and restart the broker.
-    broker_died(status, Clock::now());
+    broker_died(*status, Clock::now());
   }
   return child_status_;
 }
 
-void BrokerPskSink::broker_died(int status, Clock::time_point now) {
+void BrokerPskSink::broker_died(base::ExitStatus status, Clock::time_point now) {
   if (down_) return;
   down_ = true;
-  child_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  child_status_ = status.shell_code();
   unwatch(fd_);
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
@@ -181,8 +177,7 @@ void BrokerPskSink::broker_died(int status, Clock::time_point now) {
   auto delay = arm_backoff(now);
   if (on_lifecycle_ || on_error_) {
     report(Lifecycle::kExited, "PSK broker (pid " + std::to_string(child_) + ") " +
-                                          describe_status(status) + "; restarting it in " +
-                                          seconds(delay));
+                                   status.describe() + "; restarting it in " + seconds(delay));
   }
 }
 
@@ -249,21 +244,16 @@ void BrokerPskSink::on_ready(Clock::time_point now) {
           if (child_ > 0 && pidfd_ < 0 && !down_) {
             // No pidfd on this kernel: a broker that closed its end is useless; end it.
             ::kill(child_, SIGKILL);
-            int status = 0;
-            if (::waitpid(child_, &status, 0) == child_) broker_died(status, now);
+            if (auto status = base::wait(child_)) broker_died(*status, now);
           } else if (child_ <= 0 && on_error_) {
             on_error_("PSK broker closed the connection");
           }
         }
         break;
       case kTagPid: {
-        int status = 0;
-        pid_t r = down_ ? 0 : ::waitpid(child_, &status, WNOHANG);
-        if (r == child_) {
-          broker_died(status, now);
-        } else if (r < 0 && errno == ECHILD) {
-          // Reaped elsewhere (SIGCHLD ignored): dead all the same, status unknown.
-          broker_died(W_EXITCODE(255, 0), now);
+        // Reaped elsewhere (SIGCHLD ignored) counts as dead with status 255.
+        if (!down_) {
+          if (auto status = base::try_wait(child_)) broker_died(*status, now);
         }
         break;
       }
@@ -319,17 +309,10 @@ bool BrokerPskSink::send_request(const WireGuardPeerTarget& target,
   std::memcpy(frame.data(), header.data(), header.size());
   std::memcpy(frame.data() + header.size(), payload->data(), payload->size());
   crypto::wipe(*payload);
-  std::size_t sent = 0;
-  while (sent < frame.size()) {
-    ssize_t n = ::send(fd_, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    sent += static_cast<std::size_t>(n);
-  }
-  int err = errno;
+  int err = base::send_all(fd_, frame);
   crypto::wipe(frame);
   errno = err;
-  return sent == frame.size();
+  return err == 0;
 }
 
 PskDeliveryResult BrokerPskSink::install(const WireGuardPeerTarget& target,
@@ -364,8 +347,7 @@ PskDeliveryResult BrokerPskSink::install(const WireGuardPeerTarget& target,
     // The spawned broker is gone (or useless): end it now, restart it after the back-off;
     // the key just remembered goes out then.
     ::kill(child_, SIGKILL);
-    int status = 0;
-    if (::waitpid(child_, &status, 0) == child_) broker_died(status, Clock::now());
+    if (auto status = base::wait(child_)) broker_died(*status, Clock::now());
     return {};
   }
   if (fd_ < 0 || err == 0) return {PskDeliveryStatus::kFailed, "PSK broker connection failed"};

@@ -22,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "rosenpass/base/process.h"
 #include "rosenpass/base/result.h"
 #include "rosenpass/crypto/secret.h"
 #include "rosenpass/wireguard/broker_protocol.h"
@@ -90,7 +91,7 @@ class BrokerPskSink final : public PskSink {
   BrokerPskSink(int fd, pid_t child, std::vector<std::string> command);
   void watch(int fd, uint64_t tag);
   void unwatch(int fd);
-  void broker_died(int status, Clock::time_point now);
+  void broker_died(base::ExitStatus status, Clock::time_point now);
   void restart(Clock::time_point now);
   std::chrono::milliseconds arm_backoff(Clock::time_point now);
   void report(Lifecycle what, const std::string& message);

@@ -23,6 +23,10 @@ find_package(nlohmann_json REQUIRED)
 # libmnl: netlink messages for kernel WireGuard, without depending on the `wg` program.
 pkg_check_modules(MNL REQUIRED IMPORTED_TARGET libmnl)
 
+# libseccomp: the system-call allow-list the daemon and the brokers install after set-up
+# (src/hardening/sandbox.cpp); writing BPF by hand per architecture is what it exists to avoid.
+pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
+
 # GoogleTest and Google Benchmark: tests and benchmarks.
 find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)

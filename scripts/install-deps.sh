@@ -6,6 +6,7 @@ packages=(
   clang libclang-rt-14-dev            # libFuzzer target
   libsodium-dev libssl-dev libtomlplusplus-dev libmnl-dev
   nlohmann-json3-dev                  # `rosenpass status --json`
+  libseccomp-dev                      # system-call filter of the daemon and brokers
   libgtest-dev libgmock-dev libbenchmark-dev
   valgrind                            # constant-time (ctgrind) tests
   iproute2 iputils-ping socat         # network-namespace tests

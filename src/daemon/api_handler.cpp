@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,6 +13,7 @@
 
 #include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/hash_domains.h"
+#include "rosenpass/daemon/config_safety.h"
 #include "rosenpass/daemon/logging.h"
 
 namespace rosenpass::daemon {
@@ -186,6 +188,15 @@ api::AddPeerResponse ApiRequestHandler::add_peer(const api::AddPeerRequest& r,
   const std::size_t n = added_count_++;
   spec.name = "API peer " + std::to_string(n);
   if (!r.key_out.empty()) {
+    // Checked now, as the process that will write it: after confinement (--user) that is the
+    // service user, so a key_out only root may write is refused here, with the reason logged,
+    // instead of failing at every key event.
+    if (auto ok = check_key_out_writable(spec.name, r.key_out); !ok) {
+      std::string who = ::geteuid() == 0 ? "" : " (the daemon runs as uid " +
+                                                    std::to_string(::geteuid()) + ")";
+      log_warn("API: add peer: " + ok.error().chain() + who);
+      return resp;
+    }
     auto sink = make_key_out_sink(r.key_out);
     if (!sink) return {st::kInternalError, {}, {}};
     spec.sinks.push_back(std::move(sink));

@@ -172,8 +172,11 @@ ApiHost::~ApiHost() {
   for (const auto& c : created_) {
     struct stat st {};
     if (::lstat(c.path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == c.dev &&
-        st.st_ino == c.ino) {
-      ::unlink(c.path.c_str());
+        st.st_ino == c.ino && ::unlink(c.path.c_str()) != 0) {
+      // Typically a daemon confined to a service user (--user) whose socket lies in a
+      // directory only root may write: the next start would find the path taken.
+      log_warn("could not remove the API socket " + debug_quote(c.path) + ": " + errno_text() +
+               "; remove it before the next start");
     }
   }
 }

@@ -10,12 +10,14 @@
 
 #include "rosenpass/base/io.h"
 #include "rosenpass/base/process.h"
+#include "rosenpass/daemon/config_safety.h"
 #include "rosenpass/daemon/debug_quote.h"
 #include "rosenpass/daemon/docs_output.h"
 #include "rosenpass/daemon/exchange_grammar.h"
 #include "rosenpass/daemon/key_files.h"
 #include "rosenpass/daemon/logging.h"
 #include "rosenpass/daemon/validate.h"
+#include "rosenpass/hardening/sandbox.h"
 
 namespace rosenpass::daemon {
 namespace {
@@ -130,6 +132,14 @@ int gen_config(const GenConfigCommand& cmd) {
   return 0;
 }
 
+// `rp` key directories named where a key file is expected (the NixOS tutorial does this).
+Status use_key_directories(Config& cfg) {
+  std::vector<std::string> notes;
+  auto st = resolve_key_directories(cfg, notes);
+  for (const auto& n : notes) log_info(n);
+  return st;
+}
+
 int validate(const ValidateCommand& cmd) {
   auto home = home_directory();
   for (const auto& f : cmd.config_files) {
@@ -142,7 +152,8 @@ int validate(const ValidateCommand& cmd) {
     }
     write_all(2, p + " is valid TOML and conforms to the expected schema\n");
     std::vector<std::string> warnings = cfg->warnings;
-    auto st = validate_config(*cfg, warnings);
+    auto st = use_key_directories(*cfg);
+    if (st) st = validate_config(*cfg, warnings);
     log_warnings(warnings);
     if (st) {
       write_all(2, p + " has passed all logical checks\n");
@@ -153,10 +164,27 @@ int validate(const ValidateCommand& cmd) {
   return 0;
 }
 
+// With `user`/--user the key_out files are written as that user: check them as it (and that
+// it exists) before starting, not at the first key.
+Status check_as_service_user(const Config& cfg, std::vector<std::string>& warnings) {
+  auto user = hardening::lookup_user(*cfg.user);
+  if (auto* e = std::get_if<std::string>(&user)) return make_error("`user`: " + *e);
+  if (::geteuid() != 0) {
+    log_info("not started as root: `user` " + debug_quote(*cfg.user) + " is not switched to");
+    return ok_status();
+  }
+  const auto& u = std::get<hardening::UserIdentity>(user);
+  return check_config_safety(cfg, warnings, WriterIdentity{u.uid, u.gid, u.groups});
+}
+
 // Shared tail of exchange and exchange-config: validation, API merge, usefulness, start.
 int start_daemon(Config cfg, const GlobalOptions& g, const Services& s) {
   std::vector<std::string> warnings = cfg.warnings;
-  auto st = validate_config(cfg, warnings);
+  auto st = use_key_directories(cfg);
+  if (st) st = refuse_peer_with_own_key(cfg);
+  if (st) st = validate_config(cfg, warnings);
+  if (st && g.user) cfg.user = g.user;
+  if (st && cfg.user) st = check_as_service_user(cfg, warnings);
   log_warnings(warnings);
   cfg.warnings.clear();
   if (!st) return fail(st.error());

@@ -6,11 +6,13 @@
 #include <functional>
 #include <string_view>
 
+#include "rosenpass/version.h"
+
 namespace rosenpass::daemon {
 
 // `rosenpass <version>` exactly, as clap prints it: scripts split the line at the space. The
-// version is the reference main branch this implementation follows (application.md §1.1).
-const char* const kVersionString = "rosenpass 0.3.0-dev";
+// version is this project's (project() in CMakeLists.txt, via rosenpass/version.h), the same
+// the packages and librosenpass carry.
 
 namespace {
 
@@ -39,6 +41,7 @@ Options:
       --psk-broker-path <PATH>     Deliver WireGuard PSKs through a broker on this unix socket
       --psk-broker-fd <FD>         Deliver WireGuard PSKs through this inherited broker socket
   -p, --psk-broker-spawn           Spawn rosenpass-wireguard-broker-socket-handler as broker
+      --user <USER>                Run as USER after set-up when started as root
       --generate-manpage <DIR>     Write man pages into DIR
       --print-completions <SHELL>  Print a completion script (bash, elvish, fish, powershell, zsh)
   -h, --help                       Print help
@@ -306,6 +309,12 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
          return broker("--psk-broker-spawn");
        },
        "--psk-broker-spawn"},
+      {0, "user", true,
+       [&](const std::string& v) -> std::optional<std::string> {
+         g.user = v;
+         return std::nullopt;
+       },
+       "--user <USER>"},
       {0, "generate-manpage", true,
        [&](const std::string& v) -> std::optional<std::string> {
          g.generate_manpage = v;
@@ -338,7 +347,8 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
   auto r = parse_options(args, top, none, true, kTopUsage, help);
   if (auto* e = std::get_if<CliExit>(&r)) return *e;
   if (help) return CliExit{0, kTopHelp, ""};
-  if (want_version) return CliExit{0, std::string(kVersionString) + "\n", ""};
+  // Exactly `rosenpass <version>` (parity item 2): scripts parse it.
+  if (want_version) return CliExit{0, std::string("rosenpass ") + kVersion + "\n", ""};
   std::size_t i = std::get<std::size_t>(r);
   if (i >= args.size()) {
     inv.command = NoCommand{};

@@ -42,6 +42,7 @@ const std::vector<Option>& global_options() {
       {"", "psk-broker-path", Arg::kFile, "Deliver PSKs through a broker on this unix socket"},
       {"", "psk-broker-fd", Arg::kFd, "Deliver PSKs through this inherited broker socket"},
       {"p", "psk-broker-spawn", Arg::kNone, "Spawn the PSK broker socket handler"},
+      {"", "user", Arg::kText, "Run as this user after set-up when started as root"},
       {"", "generate-manpage", Arg::kDir, "Write man pages into a directory"},
       {"", "print-completions", Arg::kShell, "Print a shell completion script"},
       {"h", "help", Arg::kNone, "Print help"},

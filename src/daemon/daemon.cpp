@@ -148,9 +148,6 @@ Status Shell::start() {
     if (!host) return host.error();
     api_host_ = std::move(*host);
   }
-  if (hooks_.drop_privileges) {
-    if (auto err = hooks_.drop_privileges()) return make_error(*err);
-  }
   verbose_ = cfg_.verbosity == Verbosity::kVerbose;
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -175,9 +172,16 @@ Status Shell::start() {
   }
   if (!keys) {
     log_info("no keypair configured; waiting for one through the control API");
-    return ok_status();
+  } else if (auto st = create_runtime(std::move(keys->first), std::move(keys->second)); !st) {
+    return st;
   }
-  return create_runtime(std::move(keys->first), std::move(keys->second));
+  // Last: keys and PSK files are read, sockets bound (the control API's too: /run may need
+  // root) and endpoints resolved by now, so the confinement (user, capabilities, seccomp)
+  // only has to allow the event loop, the control API and key output.
+  if (hooks_.drop_privileges) {
+    if (auto err = hooks_.drop_privileges()) return make_error(*err);
+  }
+  return ok_status();
 }
 
 Status Shell::create_runtime(protocol::PublicKeyRef pk, protocol::mceliece::SecretKey sk) {

@@ -1,5 +1,8 @@
 #include "rosenpass/daemon/exchange_grammar.h"
 
+#include <cstdint>
+#include <string_view>
+
 namespace rosenpass::daemon {
 namespace {
 
@@ -9,9 +12,39 @@ struct PeerDraft {
   std::optional<WireGuardTarget> wg;
 };
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // Continuation bytes that follow the lead byte c.
+    const std::size_t n = (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : 0;
+    if (n == 0 || i + n >= s.size()) return false;
+    uint32_t cp = n == 1 ? c & 0x1f : n == 2 ? c & 0x0f : c & 0x07;
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b >> 6) != 0x2) return false;
+      cp = cp << 6 | (b & 0x3f);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};  // shortest form
+    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<Config> parse_exchange_words(std::span<const std::string> words) {
+  // The reference's command line takes only UTF-8 (and `exchange -c` writes TOML, which is
+  // UTF-8): refuse other bytes here rather than write a file nobody can read back.
+  for (const auto& w : words) {
+    if (!valid_utf8(w)) return make_error("invalid UTF-8 was detected in one or more arguments");
+  }
   Config cfg;
   std::optional<std::string> own_pk, own_sk;
   std::vector<PeerDraft> peers;

@@ -1,5 +1,6 @@
 #include "rosenpass/daemon/validate.h"
 
+#include "rosenpass/daemon/config_safety.h"
 #include "rosenpass/daemon/debug_quote.h"
 #include "rosenpass/daemon/key_files.h"
 
@@ -56,7 +57,8 @@ Status validate_config(const Config& c, std::vector<std::string>& warnings) {
                         "need to specify both, or none.");
     }
   }
-  return ok_status();
+  // Beyond the reference: configs that would run but never work or do harm (issue 18).
+  return check_config_safety(c, warnings);
 }
 
 }  // namespace rosenpass::daemon

@@ -67,6 +67,7 @@ std::variant<CommandLine, UsageError> parse_command_line(std::span<const std::st
   CommandLine cl;
   std::optional<Command> command;
   bool help = false;
+  bool version = false;
   auto set_command = [&](Command c) -> std::optional<UsageError> {
     if (command) return UsageError{"Too many commands supplied", kGeneralUsage};
     command = c;
@@ -81,6 +82,8 @@ std::variant<CommandLine, UsageError> parse_command_line(std::span<const std::st
       cl.explain = true;
     } else if (w == "help" || w == "-h" || w == "-help" || w == "--help") {
       help = true;
+    } else if (w == "-V" || w == "--version") {
+      version = true;
     } else if (w == "genkey") {
       if (auto e = set_command(Command::kGenkey)) return *e;
       if (i + 1 >= args.size())
@@ -161,8 +164,8 @@ std::variant<CommandLine, UsageError> parse_command_line(std::span<const std::st
       return UsageError{"Unknown command " + w, kGeneralUsage};
     }
   }
-  if (help) {
-    cl.command = Command::kHelp;
+  if (help || version) {
+    cl.command = help ? Command::kHelp : Command::kVersion;
     return cl;
   }
   if (!command) return UsageError{"No command supplied", kGeneralUsage};

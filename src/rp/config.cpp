@@ -10,7 +10,8 @@
 
 #include <fstream>
 #include <set>
-#include <sstream>
+
+#include "rosenpass/hardening/toml_bounds.h"
 
 namespace rosenpass::rp {
 namespace {
@@ -38,6 +39,10 @@ std::optional<std::string> opt_string(const toml::table& t, const char* key, Err
 }  // namespace
 
 std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_view toml_text) {
+  // The TOML library recurses per key component and nesting level: bound both first.
+  if (auto problem = hardening::check_toml_bounds(toml_text)) {
+    return "cannot parse config: " + *problem;
+  }
   toml::table root;
   try {
     root = toml::parse(toml_text);
@@ -116,9 +121,13 @@ std::variant<ExchangeOptions, std::string> load_exchange_config(const std::strin
   ::close(fd);
   std::ifstream f(path, std::ios::binary);
   if (!f) return "cannot read config \"" + path + "\": " + std::strerror(errno);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  auto r = parse_exchange_config(ss.str());
+  // Read at most one byte past the limit: the parser refuses such text anyway, and a FIFO or
+  // /dev/zero must not be read forever.
+  const std::size_t cap = hardening::TomlLimits{}.max_bytes + 1;
+  std::string text(cap, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(cap));
+  text.resize(static_cast<std::size_t>(f.gcount()));
+  auto r = parse_exchange_config(text);
   if (auto* e = std::get_if<std::string>(&r)) return "\"" + path + "\": " + *e;
   return r;
 }

@@ -139,6 +139,12 @@ int run_socket_handler(const SocketHandlerOptions& options) {
     log_error("cannot start the privileged helper");
     return 1;
   }
+  if (options.after_setup) {
+    if (auto err = options.after_setup()) {
+      log_error(*err);
+      return 1;
+    }
+  }
 
   std::map<int, Client> clients;
   int next_id = 0;

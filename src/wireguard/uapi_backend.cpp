@@ -13,6 +13,7 @@
 #include "rosenpass/base/io.h"
 #include "rosenpass/crypto/constant_time.h"
 #include "rosenpass/wireguard/backend.h"
+#include "rosenpass/wireguard/uapi_reply.h"
 #include "secure_text.h"
 
 namespace rosenpass::wireguard {
@@ -185,62 +186,7 @@ class UapiBackend final : public WireGuardBackend {
     // The reply carries the private key and PSKs in hex; SecureText erases them.
     SecureText reply(8192);
     if (!read_reply(fd, reply)) return io_error(device, "no complete reply");
-    auto e = reply_errno(reply.view());
-    if (!e) return io_error(device, "reply without errno");
-    if (*e != 0) return errno_error(device, *e);
-
-    DeviceInfo info;
-    std::string_view v = reply.view();
-    std::size_t pos = 0;
-    while (pos < v.size()) {
-      auto end = v.find('\n', pos);
-      if (end == std::string_view::npos) end = v.size();
-      auto line = v.substr(pos, end - pos);
-      pos = end + 1;
-      auto eq = line.find('=');
-      if (eq == std::string_view::npos) continue;
-      auto key = line.substr(0, eq);
-      auto value = line.substr(eq + 1);
-      if (key == "private_key") {
-        // Derive the public key as `wg show` does; the hex lives only in `reply`.
-        WgSecretKey sk;
-        auto bytes = wg_public_key_from_hex(value);
-        if (bytes) {
-          std::memcpy(sk.reveal_mut().data(), bytes->data(), 32);
-          crypto::wipe(*bytes);
-          info.public_key = wg_public_key_of(sk);
-        }
-      } else if (key == "listen_port") {
-        uint16_t port = 0;
-        std::from_chars(value.data(), value.data() + value.size(), port);
-        info.listen_port = port;
-      } else if (key == "public_key") {
-        auto pk = wg_public_key_from_hex(value);
-        if (!pk) return io_error(device, "malformed public_key in reply");
-        info.peers.emplace_back();
-        info.peers.back().public_key = *pk;
-      } else if (key == "preshared_key" && !info.peers.empty()) {
-        if (auto bytes = wg_public_key_from_hex(value)) {
-          info.peers.back().has_preshared_key = !crypto::ct_is_zero(*bytes);
-          crypto::wipe(*bytes);
-        }
-      } else if (key == "allowed_ip" && !info.peers.empty()) {
-        if (auto ip = parse_allowed_ip(value)) info.peers.back().allowed_ips.push_back(*ip);
-      } else if (key == "endpoint" && !info.peers.empty()) {
-        // Numeric in UAPI replies, so parse_endpoint does no DNS here.
-        info.peers.back().endpoint = parse_endpoint(value);
-      } else if (key == "persistent_keepalive_interval" && !info.peers.empty()) {
-        std::from_chars(value.data(), value.data() + value.size(),
-                        info.peers.back().persistent_keepalive);
-      } else if (key == "last_handshake_time_sec" && !info.peers.empty()) {
-        std::from_chars(value.data(), value.data() + value.size(),
-                        info.peers.back().last_handshake_sec);
-      } else if (key == "last_handshake_time_nsec" && !info.peers.empty()) {
-        std::from_chars(value.data(), value.data() + value.size(),
-                        info.peers.back().last_handshake_nsec);
-      }
-    }
-    return info;
+    return parse_uapi_get_reply(reply.view(), device);
   }
 
  private:
@@ -248,6 +194,68 @@ class UapiBackend final : public WireGuardBackend {
 };
 
 }  // namespace
+
+WgGetResult parse_uapi_get_reply(std::string_view reply, std::string_view device) {
+  auto e = reply_errno(reply);
+  if (!e) return io_error(device, "reply without errno");
+  if (*e != 0) return errno_error(device, *e);
+
+  DeviceInfo info;
+  std::string_view v = reply;
+  std::size_t pos = 0;
+  while (pos < v.size()) {
+    auto end = v.find('\n', pos);
+    if (end == std::string_view::npos) end = v.size();
+    auto line = v.substr(pos, end - pos);
+    pos = end + 1;
+    auto eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    auto key = line.substr(0, eq);
+    auto value = line.substr(eq + 1);
+    if (key == "private_key") {
+      // Derive the public key as `wg show` does; the hex lives only in `reply`.
+      WgSecretKey sk;
+      auto bytes = wg_public_key_from_hex(value);
+      if (bytes) {
+        std::memcpy(sk.reveal_mut().data(), bytes->data(), 32);
+        crypto::wipe(*bytes);
+        info.public_key = wg_public_key_of(sk);
+      }
+    } else if (key == "listen_port") {
+      uint16_t port = 0;
+      std::from_chars(value.data(), value.data() + value.size(), port);
+      info.listen_port = port;
+    } else if (key == "public_key") {
+      auto pk = wg_public_key_from_hex(value);
+      if (!pk) return io_error(device, "malformed public_key in reply");
+      info.peers.emplace_back();
+      info.peers.back().public_key = *pk;
+    } else if (key == "preshared_key" && !info.peers.empty()) {
+      if (auto bytes = wg_public_key_from_hex(value)) {
+        info.peers.back().has_preshared_key = !crypto::ct_is_zero(*bytes);
+        crypto::wipe(*bytes);
+      }
+    } else if (key == "allowed_ip" && !info.peers.empty()) {
+      if (auto ip = parse_allowed_ip(value)) info.peers.back().allowed_ips.push_back(*ip);
+    } else if (key == "endpoint" && !info.peers.empty()) {
+      // Numeric in UAPI replies; anything else is skipped rather than handed to
+      // parse_endpoint, which would resolve a host name (a DNS query per fuzzer input).
+      if (value.find_first_not_of("0123456789abcdefABCDEF.:[]") == std::string_view::npos) {
+        info.peers.back().endpoint = parse_endpoint(value);
+      }
+    } else if (key == "persistent_keepalive_interval" && !info.peers.empty()) {
+      std::from_chars(value.data(), value.data() + value.size(),
+                      info.peers.back().persistent_keepalive);
+    } else if (key == "last_handshake_time_sec" && !info.peers.empty()) {
+      std::from_chars(value.data(), value.data() + value.size(),
+                      info.peers.back().last_handshake_sec);
+    } else if (key == "last_handshake_time_nsec" && !info.peers.empty()) {
+      std::from_chars(value.data(), value.data() + value.size(),
+                      info.peers.back().last_handshake_nsec);
+    }
+  }
+  return info;
+}
 
 int uapi_socket_probe(const std::filesystem::path& socket_dir, std::string_view device) {
   int fd = connect_uapi(socket_dir, device);

@@ -197,6 +197,15 @@ bool decode_peer(const nlattr* entry, DeviceInfo& info) {
   return true;
 }
 
+// The message's own length lies within `message` and covers a generic netlink header.
+// mnl_nlmsg_ok alone is not enough: it compares nlmsg_len as a signed int, so a length of
+// 2^31 or more passes and mnl_attr_parse then walks far past the buffer (found by
+// fuzz_netlink and fuzz_wireguard).
+bool whole_genl_message(const nlmsghdr* nlh, std::size_t size) {
+  return nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + sizeof(genlmsghdr) && nlh->nlmsg_len <= size &&
+         mnl_nlmsg_ok(nlh, static_cast<int>(size));
+}
+
 }  // namespace
 
 NetlinkMessage::~NetlinkMessage() {
@@ -215,8 +224,7 @@ NetlinkMessage encode_get_family_request(uint32_t seq) {
 std::optional<uint16_t> decode_family_id(std::span<const uint8_t> message) {
   if (message.size() < sizeof(nlmsghdr)) return std::nullopt;
   const auto* nlh = reinterpret_cast<const nlmsghdr*>(message.data());
-  if (!mnl_nlmsg_ok(nlh, static_cast<int>(message.size())) || nlh->nlmsg_type != GENL_ID_CTRL ||
-      nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(genlmsghdr))
+  if (!whole_genl_message(nlh, message.size()) || nlh->nlmsg_type != GENL_ID_CTRL)
     return std::nullopt;
   AttrTable<CTRL_ATTR_MAX> t;
   if (mnl_attr_parse(nlh, sizeof(genlmsghdr), collect<CTRL_ATTR_MAX>, &t) != MNL_CB_OK)
@@ -287,9 +295,7 @@ NetlinkMessage encode_get_device_request(uint16_t family, uint32_t seq, std::str
 bool decode_get_device_reply(std::span<const uint8_t> message, DeviceInfo& info) {
   if (message.size() < sizeof(nlmsghdr)) return false;
   const auto* nlh = reinterpret_cast<const nlmsghdr*>(message.data());
-  if (!mnl_nlmsg_ok(nlh, static_cast<int>(message.size())) ||
-      nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(genlmsghdr))
-    return false;
+  if (!whole_genl_message(nlh, message.size())) return false;
   AttrTable<WGDEVICE_A_MAX> t;
   if (mnl_attr_parse(nlh, sizeof(genlmsghdr), collect<WGDEVICE_A_MAX>, &t) != MNL_CB_OK)
     return false;

@@ -17,6 +17,7 @@
 #include "rosenpass/api/client.h"
 #include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/hash_domains.h"
+#include "rosenpass/hardening/sandbox.h"
 
 namespace rosenpass::test {
 namespace {
@@ -392,6 +393,95 @@ TEST_F(ApiProcess, PeerAddedListedAndRemovedAtRunTime) {
   auto rm2 = client({"remove-peer", "-s", sock, id});
   EXPECT_EQ(rm2.code, 1);
   EXPECT_EQ(a->stop(), 0) << a->err();
+  EXPECT_EQ(b->stop(), 0);
+}
+
+// A field of /proc/<pid>/status ("Uid", "NoNewPrivs", ...), as written there.
+std::string status_field(pid_t pid, const std::string& field) {
+  std::string text = read_text("/proc/" + std::to_string(pid) + "/status");
+  auto at = text.find("\n" + field + ":");
+  if (at == std::string::npos) return "";
+  auto start = text.find_first_not_of(" \t", at + field.size() + 2);
+  return text.substr(start, text.find('\n', start) - start);
+}
+
+// Issue 18 with the control API: a daemon confined after set-up (--user nobody, no_new_privs,
+// seccomp) still serves its API socket, made by root before the switch. What the request
+// names is used as the service user: a key_out only root may write is refused (the log says
+// why), one the service user may write gets keys; a root-only PSK file works because the
+// client opens it and passes the descriptor. At exit the socket in a root-owned directory
+// cannot be removed: said in the log. The process is never killed by the filter (SIGSYS).
+TEST_F(ApiProcess, ConfinedDaemonServesTheApi) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch users";
+  ::chmod(dir_.path().c_str(), 0755);
+  const std::string svc = dir_ / "svc";
+  ASSERT_EQ(::mkdir(svc.c_str(), 0700), 0);
+  ASSERT_EQ(::chown(svc.c_str(), 65534, 65534), 0);
+  int pa = free_udp_port(), pb = free_udp_port();
+  const std::string la = "127.0.0.1:" + std::to_string(pa), lb = "127.0.0.1:" + std::to_string(pb);
+  const std::string sock = dir_ / "a.sock", a_osk = svc + "/a.osk", b_osk = dir_ / "b.osk";
+  auto a = start("a",
+                 keypair("a") + "listen = [\"" + la +
+                     "\"]\nverbosity = \"Verbose\"\npeers = []\n\n[api]\nlisten_path = [\"" +
+                     sock + "\"]\n",
+                 {"--user", "nobody"});
+  auto b = start("b", keypair("b") + "listen = [\"" + lb +
+                          "\"]\nverbosity = \"Verbose\"\n\n[[peers]]\npublic_key = \"" +
+                          key("a.pk") + "\"\nendpoint = \"" + la + "\"\nkey_out = \"" + b_osk +
+                          "\"\nprotocol_version = \"V03\"\n");
+  ASSERT_TRUE(connect_when_ready(sock)) << a->err();
+  ASSERT_TRUE(wait_for([&] { return status_field(a->pid(), "Uid") == "65534\t65534\t65534\t65534"; },
+                       10s))
+      << a->err();
+  EXPECT_EQ(status_field(a->pid(), "NoNewPrivs"), "1");
+  EXPECT_EQ(status_field(a->pid(), "Seccomp"),
+            hardening::seccomp_filter_in_this_build() ? "2" : "0");
+  // Peers added through the API may name a WireGuard device: CAP_NET_ADMIN alone stays.
+  EXPECT_EQ(status_field(a->pid(), "CapEff"), "0000000000001000");
+
+  const std::string root_only = dir_ / "root-only.osk";
+  auto refused = client({"add-peer", "-s", sock, "--public-key", key("b.pk"), "--endpoint", lb,
+                         "--key-out", root_only, "--protocol-version", "V03"});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("refused the request as invalid"), std::string::npos) << refused.err;
+  EXPECT_TRUE(wait_for(
+      [&] {
+        return a->err().find("key_out \"" + root_only + "\" can not be written") !=
+                   std::string::npos &&
+               a->err().find("(the daemon runs as uid 65534)") != std::string::npos;
+      },
+      5s))
+      << a->err();
+
+  auto add = client({"add-peer", "-s", sock, "--public-key", key("b.pk"), "--endpoint", lb,
+                     "--key-out", a_osk, "--protocol-version", "V03"});
+  ASSERT_EQ(add.code, 0) << add.err << a->err();
+  const std::string id = peer_id("b.pk", crypto::HashChoice::kShake256);
+  ASSERT_TRUE(wait_for(
+      [&] {
+        std::string ka = read_text(a_osk);
+        return ka.size() == 44 && ka == read_text(b_osk);
+      },
+      30s))
+      << a->err() << "\n---\n"
+      << b->err();
+  struct stat st {};
+  ASSERT_EQ(::stat(a_osk.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 65534u);
+
+  const std::string psk_file = dir_ / "root.psk";
+  write_text(psk_file, "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=\n");
+  ASSERT_EQ(::chmod(psk_file.c_str(), 0600), 0);
+  auto up = client({"update-peer", "-s", sock, id, "--preshared-key", psk_file});
+  EXPECT_EQ(up.code, 0) << up.err << a->err();
+  auto js = client({"status", "-s", sock, "--json"});
+  ASSERT_EQ(js.code, 0) << js.err;
+  EXPECT_EQ(nlohmann::json::parse(js.out)["peers"][0]["psk"], true);
+  EXPECT_EQ(client({"remove-peer", "-s", sock, id}).code, 0);
+
+  EXPECT_EQ(a->stop(), 0) << a->err();  // 128 + 31 if the filter had killed it (SIGSYS)
+  EXPECT_NE(a->err().find("could not remove the API socket \"" + sock + "\""), std::string::npos)
+      << a->err();
   EXPECT_EQ(b->stop(), 0);
 }
 

@@ -57,3 +57,25 @@ TEST(Base64, DecodeIntoExactSize) {
 
 }  // namespace
 }  // namespace rosenpass::crypto
+
+namespace rosenpass::crypto {
+namespace {
+
+// Found by tests/fuzz/fuzz_base64: libsodium 1.0.18 decodes some bytes >= 0x80 as alphabet
+// characters, so a key file of non-ASCII junk read as a key.
+TEST(Base64, BytesOutsideTheAlphabetAreRefused) {
+  EXPECT_FALSE(base64_decode("\xaf\xae\xc2\xbc"));
+  std::array<uint8_t, 3> out{};
+  EXPECT_FALSE(base64_decode_into("\xaf\xae\xc2\xbc", out));
+  for (int c = 0x80; c < 0x100; ++c) {
+    for (int pos = 0; pos < 4; ++pos) {
+      std::string t = "QUJD";
+      t[pos] = static_cast<char>(c);
+      EXPECT_FALSE(base64_decode(t)) << "byte " << c << " at " << pos;
+    }
+  }
+  EXPECT_TRUE(base64_decode("QUJD"));
+}
+
+}  // namespace
+}  // namespace rosenpass::crypto

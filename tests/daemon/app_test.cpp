@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "daemon_test_util.h"
+#include "real_keys.h"
 
 namespace rosenpass::daemon {
 namespace {
@@ -96,7 +97,12 @@ TEST(App, GenConfigThenGenKeysThenValidate) {
     text.replace(p, 8, d.path().string());
   }
   test::write_text(d / "c.toml", text);
-  r = run({"gen-keys", d / "c.toml"});
+  // Real keys: `validate` checks that the public key belongs to the secret key.
+  Services real = fake_services();
+  real.generate_keypair = [](mce::PublicKey& pk, mce::SecretKey& sk) {
+    mce::keypair(pk, sk, crypto::system_random());
+  };
+  r = run({"gen-keys", d / "c.toml"}, real);
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.err, "");
   std::filesystem::copy_file(d / "rp-public-key", d / "rp-peer-public-key");
@@ -147,9 +153,10 @@ TEST(App, ExchangeConfigErrorsExitOneWithoutStartingOrWriting) {
   test::write_text(d / "out", "keep");
   test::write_bytes(d / "pk", 524160);
   test::write_bytes(d / "sk", 13608);
+  test::write_bytes(d / "peer.pk", 524160, 0x43);
   test::write_text(d / "unres.toml", "public_key = \"" + d / "pk" + "\"\nsecret_key = \"" +
                                          d / "sk" + "\"\nlisten = []\n[[peers]]\npublic_key = \"" +
-                                         d / "pk" + "\"\nendpoint = \"no-such-host.invalid:9\"\n" +
+                                         d / "peer.pk" + "\"\nendpoint = \"no-such-host.invalid:9\"\n" +
                                          "key_out = \"" + d / "out" + "\"\n");
   r = run({"exchange-config", d / "unres.toml"}, s);
   EXPECT_EQ(r.code, 1);
@@ -185,9 +192,8 @@ TEST(App, ExchangeWritesConfigBeforeValidation) {
                 key == "verbosity" || key == "key_out" || key == "peers")
         << line;
   }
-  test::write_bytes(d / "pk", 524160);
-  test::write_bytes(d / "peer.pk", 524160);
-  test::write_bytes(d / "sk", 13608);
+  test::write_real_keypair(0, d / "pk", d / "sk");
+  test::write_real_keypair(1, d / "peer.pk", d / "peer.sk");
   EXPECT_EQ(run({"exchange-config", d / "saved.toml"}, s).code, 0);
   EXPECT_EQ(runs, 1);
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon_test_util.h"
+#include "real_keys.h"
 #include "rosenpass/daemon/exchange_grammar.h"
 #include "rosenpass/daemon/validate.h"
 
@@ -267,16 +268,18 @@ TEST(Validate, MessagesInOrder) {
   test::write_bytes(d / "sk", 13607);
   EXPECT_EQ(msg(), "could not load secret-key file \"" + d / "sk" + "\": invalid key");
   test::write_bytes(d / "sk", 13568);  // v0.2.x layout: accepted with a warning
-  EXPECT_EQ(msg(), "OK");
+  msg();
   EXPECT_EQ(warnings.size(), 1u);
-  test::write_bytes(d / "sk", 13608);
+  // From here on a real key pair: the public key must belong to the secret key.
+  test::write_real_keypair(0, d / "pk", d / "sk");
+  EXPECT_EQ(msg(), "OK");
   PeerConfig p;
   p.public_key = d / "peer.pk";
   c.peers.push_back(p);
   EXPECT_EQ(msg(), "peer 0 public-key file \"" + d / "peer.pk" + "\" does not exist");
   test::write_bytes(d / "peer.pk", 524161);
   EXPECT_EQ(msg(), "peer 0 public-key file \"" + d / "peer.pk" + "\" is invalid");
-  test::write_bytes(d / "peer.pk", 524160);
+  test::write_real_keypair(1, d / "peer.pk", d / "peer.sk");
   c.peers[0].endpoint = "no-such-host.invalid:9999";
   EXPECT_EQ(msg(),
             "peer 0 endpoint no-such-host.invalid:9999 can not be parsed to a socket address");

@@ -2,6 +2,7 @@
 // 127.0.0.1 and ::1. Every test is bounded in time and stops what it starts by PID.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <functional>
@@ -202,6 +203,83 @@ TEST_F(Exchange, ExchangeConfigOnIPv4) {
   EXPECT_EQ(mode_of(a.key_out), 0600u);
   EXPECT_EQ(a.proc->stop(SIGTERM), 0);
   EXPECT_EQ(b.proc->stop(SIGINT), 0);
+}
+
+// A field of /proc/<pid>/status ("Uid", "NoNewPrivs", ...), as written there.
+std::string status_field(pid_t pid, const std::string& field) {
+  std::string text = read_text("/proc/" + std::to_string(pid) + "/status");
+  auto at = text.find("\n" + field + ":");
+  if (at == std::string::npos) return "";
+  auto start = text.find_first_not_of(" \t", at + field.size() + 2);
+  return text.substr(start, text.find('\n', start) - start);
+}
+
+// Issue 18 item 4: started as root with `user` (config) or --user (command line), the daemon
+// runs as that user after set-up with no_new_privs, a seccomp filter and no capabilities (no
+// WireGuard peer), still exchanges keys, writes key_out as that user and exits cleanly.
+TEST_F(Exchange, UnprivilegedConfinedDaemons) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch users";
+  ::chmod(dir_.path().c_str(), 0755);
+  std::string out = dir_ / "svc";
+  ::mkdir(out.c_str(), 0700);
+  ASSERT_EQ(::chown(out.c_str(), 65534, 65534), 0);
+  int pa = free_udp_port(), pb = free_udp_port();
+  Daemon a, b;
+  a.key_out = out + "/a.osk";
+  b.key_out = out + "/b.osk";
+  write_text(dir_ / "a.toml",
+             toml_peer_config(key("a.pk"), key("a.sk"), "127.0.0.1:" + std::to_string(pa),
+                              key("b.pk"), "127.0.0.1:" + std::to_string(pb), a.key_out,
+                              "user = \"nobody\"\n"));
+  write_text(dir_ / "b.toml", toml_peer_config(key("b.pk"), key("b.sk"),
+                                               "127.0.0.1:" + std::to_string(pb), key("a.pk"), "",
+                                               b.key_out));
+  a.proc = std::make_unique<Process>(std::vector<std::string>{"-v", "exchange-config", dir_ / "a.toml"},
+                                     dir_ / "a.out", dir_ / "a.err");
+  b.proc = std::make_unique<Process>(
+      std::vector<std::string>{"-v", "--user", "65534", "exchange-config", dir_ / "b.toml"},
+      dir_ / "b.out", dir_ / "b.err");
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  const std::string seccomp = RP_SECCOMP_FILTER ? "2" : "0";
+  for (Daemon* d : {&a, &b}) {
+    pid_t pid = d->proc->pid();
+    EXPECT_EQ(status_field(pid, "Uid"), "65534\t65534\t65534\t65534");
+    EXPECT_EQ(status_field(pid, "Gid"), "65534\t65534\t65534\t65534");
+    EXPECT_EQ(status_field(pid, "NoNewPrivs"), "1");
+    EXPECT_EQ(status_field(pid, "Seccomp"), seccomp);
+    EXPECT_EQ(status_field(pid, "CapEff"), "0000000000000000");
+    EXPECT_EQ(status_field(pid, "CapPrm"), "0000000000000000");
+    EXPECT_EQ(status_field(pid, "CapBnd"), "0000000000000000");
+    struct stat st {};
+    ASSERT_EQ(::stat(d->key_out.c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 65534u);
+  }
+  // A second exchange after a restart of the initiator a: the confined responder b keeps
+  // working (new handshake, new key written).
+  EXPECT_EQ(a.proc->stop(SIGTERM), 0) << a.proc->err();  // not killed by the filter (SIGSYS)
+  const std::string first_key = read_text(b.key_out);
+  a.proc = std::make_unique<Process>(std::vector<std::string>{"-v", "exchange-config", dir_ / "a.toml"},
+                                     dir_ / "a2.out", dir_ / "a2.err");
+  ASSERT_TRUE(exchanged(a, b, 1)) << a.proc->err() << "\n---\n" << b.proc->err();
+  EXPECT_NE(read_text(b.key_out), first_key);
+  EXPECT_EQ(a.proc->stop(SIGTERM), 0) << a.proc->err();  // not killed by the filter (SIGSYS)
+  EXPECT_EQ(b.proc->stop(SIGINT), 0) << b.proc->err();
+}
+
+// The key_out file is written as the service user: checked as it at start.
+TEST_F(Exchange, KeyOutUnwritableForTheServiceUserIsRefusedAtStart) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch users";
+  ::chmod(dir_.path().c_str(), 0755);
+  write_text(dir_ / "a.toml", toml_peer_config(key("a.pk"), key("a.sk"), "127.0.0.1:0",
+                                               key("b.pk"), "", dir_ / "a.osk"));
+  auto r = run_rosenpass_bin(dir_, {"--user", "nobody", "exchange-config", dir_ / "a.toml"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("peer 0 key_out \"" + dir_ / "a.osk" + "\" can not be written by uid 65534"),
+            std::string::npos)
+      << r.err;
+  r = run_rosenpass_bin(dir_, {"--user", "no-such-user-here", "exchange-config", dir_ / "a.toml"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("`user`: no such user \"no-such-user-here\""), std::string::npos) << r.err;
 }
 
 TEST_F(Exchange, ServiceUserWithKeyOutInARootOwnedDirectory) {

@@ -61,6 +61,9 @@ TEST(RpCli, HelpWinsAndVerboseAnywhereBeforeExchange) {
   EXPECT_EQ(ok({"help"}).command, Command::kHelp);
   EXPECT_EQ(ok({"genkey", "x", "help"}).command, Command::kHelp);
   EXPECT_EQ(ok({"--help"}).command, Command::kHelp);  // v0.2.3
+  EXPECT_EQ(ok({"--version"}).command, Command::kVersion);
+  EXPECT_EQ(ok({"genkey", "x", "-V"}).command, Command::kVersion);
+  EXPECT_EQ(ok({"--version", "help"}).command, Command::kHelp);
   auto g = ok({"verbose", "genkey", "d"});
   EXPECT_EQ(g.command, Command::kGenkey);
   EXPECT_TRUE(g.verbose);

@@ -74,3 +74,26 @@ TEST(RpConfig, Errors) {
 
 }  // namespace
 }  // namespace rosenpass::rp
+
+namespace rosenpass::rp {
+namespace {
+
+// Issue 18 item 2: the `rp` config is bounded like the daemon's before the TOML library
+// (which recursed once per component and overflowed the stack) sees it.
+TEST(RpConfig, DeepDottedKeyIsRefusedNotACrash) {
+  std::string key = "a";
+  for (int i = 1; i < 50000; ++i) key += ".a";
+  for (const std::string& text : {"[" + key + "]\n", key + " = 1\n"}) {
+    auto r = parse_exchange_config("verbose = true\nprivate_keys_dir = \"/k\"\n" + text);
+    ASSERT_TRUE(std::holds_alternative<std::string>(r));
+    EXPECT_EQ(std::get<std::string>(r),
+              "cannot parse config: line 3: a dotted key or table header has more than 32 "
+              "components");
+  }
+  auto r = parse_exchange_config("x = " + std::string(50000, '[') + "\n");
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_NE(std::get<std::string>(r).find("nested more than 32 deep"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rosenpass::rp

@@ -7,11 +7,14 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <functional>
+#include <sstream>
 #include <thread>
 #include <variant>
 
 #include "process_util.h"
 #include "rosenpass/crypto/random.h"
+#include "rosenpass/hardening/sandbox.h"
 #include "rosenpass/wireguard/backend.h"
 
 namespace rosenpass::wireguard {
@@ -158,7 +161,8 @@ class VpnTest : public ::testing::Test {
 
   // `time_factor` > 1 runs rosenpass under libfaketime, so its clock (and with it the
   // protocol core's timers) runs that many times faster than the wall clock.
-  void start_rosenpass(Host& h, Delivery delivery, int time_factor = 1) {
+  void start_rosenpass(Host& h, Delivery delivery, int time_factor = 1,
+                       const std::vector<std::string>& extra = {}) {
     h.log = (work_ / (h.dev + ".rosenpass.log")).string();
     std::vector<std::string> args{kRosenpass, "-v"};
     std::vector<std::string> env{"PATH=" + kToolsPath + ":" + getenv("PATH")};
@@ -176,8 +180,10 @@ class VpnTest : public ::testing::Test {
       // The "WireGuard host" side: handler + privileged helper in the namespace...
       std::string broker = (work_ / (h.dev + ".broker.sock")).string();
       std::string forwarded = (work_ / (h.dev + ".fwd.sock")).string();
-      h.handler = ChildProcess(h.ns->argv({kHandler, "--listen-path", broker, "--", kPrivileged}),
-                               (work_ / (h.dev + ".handler.log")).string());
+      std::vector<std::string> handler{kHandler, "--listen-path", broker};
+      if (!handler_user_.empty()) handler.insert(handler.end(), {"--user", handler_user_});
+      handler.insert(handler.end(), {"--", kPrivileged});
+      h.handler = ChildProcess(h.ns->argv(handler), (work_ / (h.dev + ".handler.log")).string());
       ASSERT_TRUE(test::wait_until([&] { return fs::exists(broker); }));
       // ...and the "rosenpass device" reaches it through a forwarded socket.
       h.socat =
@@ -186,11 +192,14 @@ class VpnTest : public ::testing::Test {
       ASSERT_TRUE(test::wait_until([&] { return fs::exists(forwarded); }));
       args.insert(args.end(), {"--psk-broker-path", forwarded});
     }
+    args.insert(args.end(), extra.begin(), extra.end());
     args.insert(args.end(), {"exchange-config", h.config});
     h.rosenpass = ChildProcess(h.ns->argv(args), h.log, env);
   }
 
-  void run_variant(Delivery delivery) {
+  // `extra`: more rosenpass options; `while_running` checks the running processes.
+  void run_variant(Delivery delivery, const std::vector<std::string>& extra = {},
+                   const std::function<void()>& while_running = {}) {
     std::string psk_a = psk(a_), psk_b = psk(b_);
     ASSERT_EQ(psk_a.size(), 44u);
     ASSERT_NE(psk_a, psk_b);
@@ -198,8 +207,8 @@ class VpnTest : public ::testing::Test {
 
     write_config(a_, b_, false);
     write_config(b_, a_, true);
-    start_rosenpass(a_, delivery);
-    start_rosenpass(b_, delivery);
+    start_rosenpass(a_, delivery, 1, extra);
+    start_rosenpass(b_, delivery, 1, extra);
 
     // Both PSKs change and agree.
     bool agreed = test::wait_until(
@@ -214,12 +223,14 @@ class VpnTest : public ::testing::Test {
     EXPECT_TRUE(pinged) << logs();
     EXPECT_TRUE(a_.rosenpass.running()) << logs();
     EXPECT_TRUE(b_.rosenpass.running()) << logs();
+    if (while_running) while_running();
     EXPECT_EQ(a_.rosenpass.signal_and_wait(SIGTERM), 0);
     EXPECT_EQ(b_.rosenpass.signal_and_wait(SIGTERM), 0);
   }
 
   fs::path work_;
   std::string veth_;
+  std::string handler_user_;  // --user for the socket handler (socat variant)
   Host a_, b_;
 };
 
@@ -352,6 +363,81 @@ TEST_F(RehandshakeTest, FirstKeyForcesFreshHandshake) {
 }
 TEST_F(RehandshakeTest, WithoutRehandshakeInterimSessionStays) {
   run(false);
+}
+
+// Issue 18 item 4: after set-up the daemon runs as `nobody`, with no_new_privs and a seccomp
+// filter, and keeps only what PSK delivery needs; the keys still reach WireGuard.
+constexpr const char* kServiceUser = "nobody";
+constexpr const char* kServiceUid = "65534";
+constexpr uint64_t kNetAdmin = uint64_t{1} << 12;  // CAP_NET_ADMIN
+
+// A field of /proc/<pid>/status ("Uid", "NoNewPrivs", ...), as written there.
+std::string status_field(pid_t pid, const std::string& field) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(f, line);) {
+    if (line.rfind(field + ":", 0) == 0) {
+      auto v = line.substr(field.size() + 1);
+      return v.substr(v.find_first_not_of(" \t"));
+    }
+  }
+  return "";
+}
+uint64_t cap_field(pid_t pid, const std::string& field) {
+  return std::stoull(status_field(pid, field), nullptr, 16);
+}
+std::vector<pid_t> children_of(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> out;
+  for (pid_t c; f >> c;) out.push_back(c);
+  return out;
+}
+const char* expected_seccomp() {
+  return hardening::seccomp_filter_in_this_build() ? "2" : "0";
+}
+void expect_confined(pid_t pid, const std::string& uid, const std::string& what) {
+  EXPECT_EQ(status_field(pid, "Uid"), uid + "\t" + uid + "\t" + uid + "\t" + uid) << what;
+  EXPECT_EQ(status_field(pid, "NoNewPrivs"), "1") << what;
+  EXPECT_EQ(status_field(pid, "Seccomp"), expected_seccomp()) << what;
+}
+
+// Native delivery to userspace WireGuard needs its root-only control socket (and wireguard-go
+// shuts down when the socket's owner or mode changes), so a service user delivers through the
+// brokers here; tests/daemon checks the native role's CAP_NET_ADMIN and key_out delivery.
+TEST_F(VpnTest, UnprivilegedConfinedDaemonWithSpawnedBroker) {
+  run_variant(Delivery::kSpawnedBroker, {"--user", kServiceUser}, [&] {
+    for (Host* h : {&a_, &b_}) {
+      pid_t pid = h->rosenpass.pid();
+      expect_confined(pid, kServiceUid, "rosenpass");
+      EXPECT_EQ(cap_field(pid, "CapEff"), 0u);
+      // rosenpass -> socket handler -> privileged helper; both brokers confine themselves.
+      auto handlers = children_of(pid);
+      ASSERT_EQ(handlers.size(), 1u);
+      EXPECT_EQ(status_field(handlers[0], "NoNewPrivs"), "1");
+      EXPECT_EQ(status_field(handlers[0], "Seccomp"), expected_seccomp());
+      EXPECT_EQ(cap_field(handlers[0], "CapEff"), 0u);
+      auto helpers = children_of(handlers[0]);
+      ASSERT_EQ(helpers.size(), 1u);
+      EXPECT_EQ(status_field(helpers[0], "NoNewPrivs"), "1");
+      EXPECT_EQ(status_field(helpers[0], "Seccomp"), expected_seccomp());
+      EXPECT_EQ(cap_field(helpers[0], "CapEff"), kNetAdmin);
+    }
+  });
+}
+
+TEST_F(VpnTest, UnprivilegedSocketHandler) {
+  handler_user_ = kServiceUser;
+  run_variant(Delivery::kSocatBroker, {"--user", kServiceUser}, [&] {
+    for (Host* h : {&a_, &b_}) {
+      expect_confined(h->rosenpass.pid(), kServiceUid, "rosenpass");
+      expect_confined(h->handler.pid(), kServiceUid, "socket handler");
+      EXPECT_EQ(cap_field(h->handler.pid(), "CapEff"), 0u);
+      EXPECT_EQ(cap_field(h->handler.pid(), "CapPrm"), 0u);
+      auto helpers = children_of(h->handler.pid());
+      ASSERT_EQ(helpers.size(), 1u);
+      EXPECT_EQ(status_field(helpers[0], "Seccomp"), expected_seccomp());
+      EXPECT_EQ(cap_field(helpers[0], "CapEff"), kNetAdmin);
+    }
+  });
 }
 
 TEST_F(VpnTest, NativeDelivery) {

@@ -264,6 +264,23 @@ TEST(WgNetlink, MalformedRepliesAreRejected) {
   EXPECT_FALSE(decode_get_device_reply(bytes, info2));
 }
 
+// A header length of 2^31 or more: libmnl's mnl_nlmsg_ok compares it as a signed int and lets
+// it pass; the decoders refuse it instead of parsing attributes past the buffer (found by
+// fuzz_netlink and fuzz_wireguard; ASan reports the read without the check).
+TEST(WgNetlink, HeaderLengthBeyondTheBufferIsRejected) {
+  ReplyBuilder r;
+  r.peer(0, key_with(1), true, {});
+  auto good = r.done();
+  std::vector<uint8_t> bytes(good.begin(), good.end());
+  for (uint32_t len : {0x80000000u, 0xFFFFFFF0u, static_cast<uint32_t>(bytes.size() + 4)}) {
+    auto* nlh = reinterpret_cast<nlmsghdr*>(bytes.data());
+    nlh->nlmsg_len = len;
+    DeviceInfo info;
+    EXPECT_FALSE(decode_get_device_reply(bytes, info)) << len;
+    EXPECT_FALSE(decode_family_id(bytes)) << len;
+  }
+}
+
 // This machine may or may not have kernel WireGuard; either way a missing device is reported
 // as such, never as success or a crash.
 TEST(KernelBackend, MissingDeviceIsReported) {

@@ -7,6 +7,7 @@
 
 #include "rosenpass/wireguard/broker.h"
 #include "rosenpass/wireguard/capabilities.h"
+#include "rosenpass/wireguard/confine.h"
 
 using namespace rosenpass::wireguard;
 
@@ -14,10 +15,11 @@ namespace {
 
 constexpr const char* kUsage =
     "Usage: rosenpass-wireguard-broker-socket-handler (--listen-path PATH | --listen-fd FD |\n"
-    "           --stream-fd FD) [-- COMMAND [ARGS...]]\n"
+    "           --stream-fd FD) [--user USER] [-- COMMAND [ARGS...]]\n"
     "  --listen-path PATH  listen on a new unix socket at PATH (must not exist)\n"
     "  --listen-fd FD      use an inherited listening socket\n"
     "  --stream-fd FD      serve one inherited connection; exit when it closes\n"
+    "  --user USER         run as USER once listening and the helper runs (when root)\n"
     "  COMMAND             the privileged helper (default rosenpass-wireguard-broker-privileged)\n";
 
 std::optional<int> parse_fd(const char* s) {
@@ -31,6 +33,7 @@ std::optional<int> parse_fd(const char* s) {
 
 int main(int argc, char** argv) {
   broker::SocketHandlerOptions opts;
+  std::optional<std::string> user;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
@@ -44,6 +47,10 @@ int main(int argc, char** argv) {
       const char* v = value();
       if (!v) break;
       opts.listen_path = v;
+    } else if (a == "--user") {
+      const char* v = value();
+      if (!v) break;
+      user = v;
     } else if (a == "--listen-fd" || a == "--stream-fd") {
       const char* v = value();
       auto fd = v ? parse_fd(v) : std::nullopt;
@@ -71,9 +78,16 @@ int main(int argc, char** argv) {
                  kUsage);
     return 2;
   }
-  if (auto err = restrict_capabilities(CapabilityRole::kPassNetAdmin)) {
+  // Until the helper runs we only keep CAP_NET_ADMIN to pass on to it; after that nothing.
+  // Switching to --user needs CAP_SETUID/CAP_SETGID until then: the helper, started as root,
+  // cuts its own capabilities to CAP_NET_ADMIN.
+  if (auto err = user ? std::nullopt : restrict_capabilities(CapabilityRole::kPassNetAdmin)) {
     std::fprintf(stderr, "rosenpass-wireguard-broker-socket-handler: %s\n", err->c_str());
     return 1;
   }
+  opts.after_setup = [user] {
+    return confine_process({CapabilityRole::kNone, user,
+                            rosenpass::hardening::SyscallProfile::kNetworkService});
+  };
   return broker::run_socket_handler(opts);
 }

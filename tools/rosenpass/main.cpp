@@ -15,6 +15,7 @@
 #include "rosenpass/wireguard/broker_psk_sink.h"
 #include "rosenpass/wireguard/key_sinks.h"
 #include "rosenpass/wireguard/switchable_psk_sink.h"
+#include "confinement.h"
 #endif
 #include "rosenpass/kem/mceliece460896.h"
 
@@ -63,7 +64,9 @@ int main(int argc, char** argv) {
     const auto role = wants_wireguard && !choice.uses_broker()
                           ? wireguard::CapabilityRole::kUseNetAdmin
                           : wireguard::CapabilityRole::kNone;
-    hooks.drop_privileges = [role] { return wireguard::restrict_capabilities(role); };
+    hooks.drop_privileges = [confine = tools::confinement(cfg, options, role)] {
+      return wireguard::confine_process(confine);
+    };
 #else
     (void)options;
 #endif

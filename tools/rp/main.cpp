@@ -8,6 +8,7 @@
 #include "rosenpass/rp/config.h"
 #include "rosenpass/rp/exchange.h"
 #include "rosenpass/rp/keys.h"
+#include "rosenpass/version.h"
 
 using namespace rosenpass::rp;
 
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
   switch (cl.command) {
     case Command::kHelp:
       std::puts(kHelpUsage);
+      return 0;
+    case Command::kVersion:
+      std::printf("rp %s\n", rosenpass::kVersion);
       return 0;
     case Command::kGenkey: {
       auto st = genkey(cl.private_keys_dir, default_keypair_generator(),

@@ -21,6 +21,7 @@ struct GlobalOptions {
   std::optional<std::string> psk_broker_path;
   std::optional<int> psk_broker_fd;
   bool psk_broker_spawn = false;
+  std::optional<std::string> user;  // --user: run as this user after set-up (overrides `user`)
   std::optional<std::string> generate_manpage;
   std::optional<std::string> print_completions;
 };

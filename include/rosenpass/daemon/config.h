@@ -64,6 +64,9 @@ struct Config {
   Verbosity verbosity = Verbosity::kQuiet;
   std::vector<PeerConfig> peers;
   ApiConfig api;
+  // `user`: the unprivileged user the daemon runs as after set-up when started as root
+  // (an extension; --user overrides it).
+  std::optional<std::string> user;
   // Non-fatal notes for the log (v0.2.3 compatibility, deprecated keys).
   std::vector<std::string> warnings;
 };

@@ -42,7 +42,9 @@ struct ExchangeOptions {
   bool verbose = false;
 };
 
-enum class Command { kGenkey, kPubkey, kExchange, kExchangeConfig, kHelp };
+// kVersion: `-V`/`--version` (ours; the reference's rp has none), printing `rp <version>`
+// (rosenpass/version.h, the project version); like help it wins over any command.
+enum class Command { kGenkey, kPubkey, kExchange, kExchangeConfig, kHelp, kVersion };
 
 struct CommandLine {
   Command command = Command::kHelp;

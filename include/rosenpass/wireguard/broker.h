@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct SocketHandlerOptions {
   std::optional<int> listen_fd;                      // inherited listening socket
   std::optional<int> stream_fd;                      // one inherited connection; exit when it ends
   std::vector<std::string> helper_command{"rosenpass-wireguard-broker-privileged"};
+  // Called once the socket is listening and the helper runs (it needs nothing more from us),
+  // to confine this process; an error message stops the handler (exit status 1).
+  std::function<std::optional<std::string>()> after_setup;
 };
 
 // Runs the socket handler until its stream ends (stream_fd), the helper dies, or a signal

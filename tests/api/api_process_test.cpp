@@ -433,9 +433,11 @@ TEST_F(ApiProcess, ConfinedDaemonServesTheApi) {
   ASSERT_TRUE(wait_for([&] { return status_field(a->pid(), "Uid") == "65534\t65534\t65534\t65534"; },
                        10s))
       << a->err();
+  // The filter is loaded just after the user switch: wait for it rather than race it.
+  const std::string want_seccomp = hardening::seccomp_filter_in_this_build() ? "2" : "0";
+  EXPECT_TRUE(wait_for([&] { return status_field(a->pid(), "Seccomp") == want_seccomp; }, 10s))
+      << status_field(a->pid(), "Seccomp");
   EXPECT_EQ(status_field(a->pid(), "NoNewPrivs"), "1");
-  EXPECT_EQ(status_field(a->pid(), "Seccomp"),
-            hardening::seccomp_filter_in_this_build() ? "2" : "0");
   // Peers added through the API may name a WireGuard device: CAP_NET_ADMIN alone stays.
   EXPECT_EQ(status_field(a->pid(), "CapEff"), "0000000000001000");
 

@@ -63,11 +63,11 @@ int main(int argc, char** argv) {
       return run_exchange(cl.exchange, env);
     case Command::kExchangeConfig: {
       auto loaded = load_exchange_config(cl.config_file);
-      if (auto* e = std::get_if<std::string>(&loaded)) {
-        print_error(*e);
+      if (!loaded) {
+        print_error(loaded.error().message);
         return 1;
       }
-      auto& options = std::get<ExchangeOptions>(loaded);
+      auto& options = *loaded;
       options.verbose = options.verbose || cl.verbose;
       return run_exchange(options, env);
     }

@@ -18,3 +18,11 @@ if(TARGET rosenpass AND TARGET rp_protocol)
     RP_ROSENPASS_BIN="$<TARGET_FILE:rosenpass>"
     RP_BENCH_CACHE_DIR="${PROJECT_BINARY_DIR}/bench-cache/daemon-keys")
 endif()
+# bench_flood: legitimate time-to-key and victim CPU under forged InitHello floods of each wire
+# (root, a private network namespace; bench/flood.sh). Minutes: key generation, 9 cases.
+if(TARGET rosenpass AND TARGET rp_protocol)
+  rp_add_bench(bench_flood SOURCES ${CMAKE_CURRENT_LIST_DIR}/flood_bench.cpp
+    LIBS rp_daemon rp_protocol)
+  add_dependencies(bench_flood rosenpass)
+  target_compile_definitions(bench_flood PRIVATE RP_ROSENPASS_BIN="$<TARGET_FILE:rosenpass>")
+endif()

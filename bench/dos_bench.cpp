@@ -10,8 +10,7 @@
 #include <iterator>
 #include <memory>
 
-#include "rosenpass/crypto/hash_domains.h"
-#include "rosenpass/crypto/random.h"
+#include "../tests/support/forged_init_hello.h"
 #include "rosenpass/protocol/server.h"
 
 namespace {
@@ -53,18 +52,7 @@ struct Victim {
     p.may_initiate = false;
     server->add_peer(std::move(p));
   }
-  std::vector<uint8_t> forge(std::size_t size) const {
-    using crypto::HashChoice;
-    std::vector<uint8_t> m(size);
-    crypto::system_random().fill(m);
-    m[0] = 0x81;
-    m[1] = m[2] = m[3] = 0;
-    const auto& d = crypto::hash_domains(HashChoice::kBlake2b);
-    auto key = crypto::keyed_hash(HashChoice::kBlake2b, d.mac, *pk);
-    auto mac = crypto::keyed_hash(HashChoice::kBlake2b, key, std::span(m).first(size - 32));
-    std::copy_n(mac.begin(), 16, m.end() - 32);
-    return m;
-  }
+  std::vector<uint8_t> forge(std::size_t size) const { return test::forge_init_hello(size, *pk); }
   std::shared_ptr<mceliece::PublicKey> pk;
   std::unique_ptr<Server> server;
 };

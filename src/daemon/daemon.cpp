@@ -25,6 +25,7 @@
 #include "rosenpass/daemon/logging.h"
 #include "rosenpass/daemon/rate_limit.h"
 #include "rosenpass/daemon/runtime.h"
+#include "rosenpass/daemon/send_queue.h"
 #include "rosenpass/daemon/udp_sockets.h"
 
 namespace rosenpass::daemon {
@@ -37,15 +38,33 @@ constexpr uint64_t kSignalTag = ~uint64_t{0};
 constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
 constexpr uint64_t kApiTag = ~uint64_t{0} - 2;  // the control API's epoll fd (api_host.h)
 constexpr uint64_t kWatchTag = uint64_t{1} << 32;  // + index into DaemonHooks::watches
-constexpr std::size_t kMaxQueuedPerSocket = 1024;  // peer datagrams waiting for EPOLLOUT
 // Adding a peer hashes its 512 KiB public key (its peer ids): with thousands of peers the
 // first ones start their handshakes while the rest are added between loop iterations.
 constexpr std::size_t kPeersAddedAtStart = 32;
 constexpr std::size_t kPeersAddedPerIteration = 16;
 
+// A UDP socket as the send policy sees it (send_queue.h).
+class PolicySocket final : public SendQueue::Socket {
+ public:
+  explicit PolicySocket(const UdpSocket& s) : s_(s) {}
+  int send(const Datagram& d) override { return s_.send_to(d.bytes, d.to); }
+  std::optional<Fill> fill() const override {
+    int queued = 0, size = 0;
+    socklen_t len = sizeof size;
+    if (::ioctl(s_.fd(), SIOCOUTQ, &queued) != 0 ||
+        ::getsockopt(s_.fd(), SOL_SOCKET, SO_SNDBUF, &size, &len) != 0) {
+      return std::nullopt;
+    }
+    return Fill{std::size_t(queued), std::size_t(size)};
+  }
+
+ private:
+  const UdpSocket& s_;
+};
+
 // Peer datagrams a full socket could not take yet, sent in order once it is writable.
 struct SocketQueue {
-  std::deque<Datagram> pending;
+  SendQueue queue;
   bool want_out = false;
 };
 
@@ -88,7 +107,7 @@ class Shell final : public ApiShell {
   }
   void apply(Output out);  // sends datagrams, handles events, arms the timer
   void send(Datagram d);
-  void send_reply(Datagram& d);
+  void on_failed(std::size_t si, SendQueue::Failed f);
   void flush(std::size_t si);
   void want_writable(std::size_t si, bool want);
   void on_event(const RuntimeEvent& e);
@@ -113,7 +132,11 @@ class Shell final : public ApiShell {
   bool due_ = true;  // poll the runtime before the next wait
   std::unique_ptr<ApiRequestHandler> api_handler_;
   std::unique_ptr<ApiHost> api_host_;
-  uint64_t replies_dropped_ = 0;
+  uint64_t replies_dropped() const {
+    uint64_t n = 0;
+    for (const auto& q : queues_) n += q.queue.replies_dropped();
+    return n;
+  }
   std::deque<PeerSpec> deferred_;  // loaded and checked, added by the loop
   std::size_t next_deferred_ = 0;
   Clock::time_point t_peers_;
@@ -283,60 +306,22 @@ void Shell::want_writable(std::size_t si, bool want) {
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, sockets_[si].fd(), &ev);
 }
 
-void Shell::send_reply(Datagram& d) {
-  // Replies to unauthenticated sources never take room peer traffic needs: dropped when
-  // peer datagrams wait or the send buffer is half full (#17).
-  const UdpSocket& s = sockets_[d.listener];
-  int queued = 0, sndbuf = 0;
-  socklen_t len = sizeof sndbuf;
-  if (!queues_[d.listener].pending.empty() ||
-      (::ioctl(s.fd(), SIOCOUTQ, &queued) == 0 &&
-       ::getsockopt(s.fd(), SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) == 0 && queued > sndbuf / 2)) {
-    ++replies_dropped_;
-    return;
-  }
-  if (int err = s.send_to(d.bytes, d.to); err != 0) {
-    if (err == EAGAIN || err == EWOULDBLOCK) {
-      ++replies_dropped_;
-    } else {
-      warn_send(d.listener, d.to, err);
-    }
-  }
+void Shell::on_failed(std::size_t si, SendQueue::Failed f) {
+  if (f.error != EAFNOSUPPORT) warn_send(si, f.datagram.to, f.error);
+  apply(runtime_->send_failed(f.datagram, f.error, now()));
 }
 
 void Shell::send(Datagram d) {
-  if (d.priority == Datagram::Priority::kReply) return send_reply(d);
-  SocketQueue& q = queues_[d.listener];
-  if (!q.pending.empty()) {
-    if (q.pending.size() >= kMaxQueuedPerSocket) q.pending.pop_front();
-    q.pending.push_back(std::move(d));
-    return;
-  }
-  int err = sockets_[d.listener].send_to(d.bytes, d.to);
-  if (err == 0) return;
-  if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) {
-    q.pending.push_back(std::move(d));
-    want_writable(d.listener, true);
-    return;
-  }
-  if (err != EAFNOSUPPORT) warn_send(d.listener, d.to, err);
-  apply(runtime_->send_failed(d, err, now()));
+  const std::size_t si = d.listener;
+  PolicySocket sock(sockets_[si]);
+  if (auto failed = queues_[si].queue.offer(std::move(d), sock)) on_failed(si, std::move(*failed));
+  want_writable(si, queues_[si].queue.waiting());
 }
 
 void Shell::flush(std::size_t si) {
-  SocketQueue& q = queues_[si];
-  while (!q.pending.empty()) {
-    Datagram& d = q.pending.front();
-    int err = sockets_[si].send_to(d.bytes, d.to);
-    if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) return;
-    Datagram failed = std::move(d);
-    q.pending.pop_front();
-    if (err != 0) {
-      if (err != EAFNOSUPPORT) warn_send(si, failed.to, err);
-      apply(runtime_->send_failed(failed, err, now()));
-    }
-  }
-  want_writable(si, false);
+  PolicySocket sock(sockets_[si]);
+  for (auto& f : queues_[si].queue.flush(sock)) on_failed(si, std::move(f));
+  want_writable(si, queues_[si].queue.waiting());
 }
 
 void Shell::on_event(const RuntimeEvent& e) {
@@ -426,9 +411,9 @@ void Shell::log_drop_counts() const {
               std::to_string(n);
     }
   }
-  if (replies_dropped_) {
+  if (uint64_t n = replies_dropped()) {
     text += (text.empty() ? "" : ", ") + std::string("replies not sent (socket busy): ") +
-            std::to_string(replies_dropped_);
+            std::to_string(n);
   }
   if (!text.empty()) log_debug("dropped datagrams: " + text);
 }

@@ -224,6 +224,7 @@ void Runtime::Impl::forget_current(RuntimePeer& p) {
 void Runtime::Impl::emit(RuntimePeer& p, std::vector<uint8_t> bytes, std::size_t tried,
                          Output& out) {
   if (p.current) {
+    server_->expect_sender(p.handle, sender_bytes(p.current->first));
     out.datagrams.push_back({p.current->second, p.current->first, std::move(bytes),
                              Datagram::Priority::kPeer, ref_of(p), 0});
     return;
@@ -238,6 +239,7 @@ void Runtime::Impl::emit(RuntimePeer& p, std::vector<uint8_t> bytes, std::size_t
     const std::size_t li = c % listeners;
     if (!can_reach(li, addr)) continue;
     p.round_robin = c + 1;
+    server_->expect_sender(p.handle, sender_bytes(addr));  // its answer is a known endpoint's
     out.datagrams.push_back(
         {li, addr, std::move(bytes), Datagram::Priority::kPeer, ref_of(p), uint32_t(k)});
     return;

@@ -39,4 +39,22 @@ bool WorkLimiter::admit(Class c, uint64_t sender, Timestamp now) {
   return true;
 }
 
+bool WorkLimiter::reply_available(uint64_t sender, Timestamp now) {
+  return has(replies_, kReplyRate, now) &&
+         has(reply_source_[sender % reply_source_.size()], kReplySourceRate, now);
+}
+
+bool WorkLimiter::admit_reply(bool known, uint64_t sender, Timestamp now) {
+  if (known) {
+    if (!has(known_replies_, kKnownReplyRate, now)) return false;
+    known_replies_.tokens -= 1;
+    return true;
+  }
+  Bucket& s = reply_source_[sender % reply_source_.size()];
+  if (!has(replies_, kReplyRate, now) || !has(s, kReplySourceRate, now)) return false;
+  replies_.tokens -= 1;
+  s.tokens -= 1;
+  return true;
+}
+
 }  // namespace rosenpass::protocol

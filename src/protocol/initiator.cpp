@@ -130,6 +130,23 @@ HandleResult Server::Impl::on_resp_hello(std::span<const uint8_t> msg, Timestamp
     return drop(DropReason::kCryptoFailure);
   }
 
+  // Settle at once (#16). An auto initiator that has never exchanged with this peer and got
+  // its first answer on another wire than V02 does not complete that exchange: the peer is
+  // live, and if it is auto too (say a responder-only daemon that started late, while we
+  // were cycling) it answers V02, and every key printed, so every printed peer id, is V02's.
+  // The wire that answered is learned (this RespHello is authenticated: the responder
+  // decapsulated our sctr), so an unanswered V02 probe falls back to it: a peer fixed on
+  // another wire keys one probe later (~1-3 s). The responder keeps nothing but a biscuit.
+  if (p.configured == WireProfile::kAuto && !p.learned && !hs.probe &&
+      hs.profile != WireProfile::kV02) {
+    learn_profile(p, hs.profile);
+    drop_handshake(index);
+    HandleResult r;
+    r.reply = initiate(index, now);  // the V02 probe, to where the answer came from
+    r.authenticated_peer = PeerHandle{index};
+    return r;
+  }
+
   ck.mix_all(sidi, sidr);  // ICI3
   std::vector<uint8_t> ic(wire::kInitConfSize, 0);
   std::span<uint8_t> out(ic);

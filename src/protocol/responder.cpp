@@ -20,6 +20,22 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
   // the mac (a hash over the message) names the hash (§13.8); a hash no peer uses is dropped.
   // Everything up to here costs microseconds; the decapsulation below costs a millisecond.
   if (legacy && !any_peer_allows(WireProfile::kV02pc)) return drop(DropReason::kWrongProfile);
+  // Under load, a current-wire InitHello from an unknown source without a valid cookie can
+  // buy nothing but a CookieReply; once their budget is spent it is dropped before the mac
+  // (the mac under both hashes costs as much again as the cookie check).
+  std::optional<bool> under;  // the load policy's answer, asked once per InitHello
+  bool cookie_ok = false;
+  if (!legacy && loaded(now)) {
+    const uint64_t src = limiter_.sender_key(sender);
+    if (!known_senders_.contains(src) && !limiter_.reply_available(src, now)) {
+      under = load_->under_load(now);
+      if (*under) {
+        loaded_until_ = now + timing::kLoadLinger;
+        cookie_ok = cookies_.verify(msg, sender, now);
+        if (!cookie_ok) return drop(DropReason::kUnderLoad);
+      }
+    }
+  }
   auto hash = discover_hash(msg, legacy);
   if (!hash) return drop(DropReason::kBadMac);
   const HashChoice h = *hash;
@@ -29,7 +45,7 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
              : (h == HashChoice::kShake256 ? WireProfile::kV03 : WireProfile::kV02);
   if (!any_peer_allows(used)) return drop(DropReason::kWrongProfile);
 
-  if (load_->under_load(now)) {
+  if (under ? *under : load_->under_load(now)) {
     loaded_until_ = now + timing::kLoadLinger;
     // The current wire must prove its source address with a cookie (§6.2). The legacy wire
     // cannot (§15.7): it is served from the source of a peer's last authenticated exchange
@@ -39,7 +55,10 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
     const bool known = known_senders_.contains(src);
     WorkLimiter::Class c = known ? WorkLimiter::Class::kKnown : WorkLimiter::Class::kUnknown;
     if (!legacy) {
-      if (!cookies_.verify(msg, sender, now)) {
+      if (!cookie_ok && !cookies_.verify(msg, sender, now)) {
+        // A CookieReply costs a seal and 1060 bytes out, to a source that may be spoofed:
+        // bounded per source and in total (#17 item 1); above that, dropped and counted.
+        if (!limiter_.admit_reply(known, src, now)) return drop(DropReason::kUnderLoad);
         ++drops[static_cast<std::size_t>(DropReason::kUnderLoad)];
         return {cookies_.reply(msg, sender, own_cookie_key_, now, *rng_), std::nullopt,
                 std::nullopt};

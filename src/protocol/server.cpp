@@ -119,10 +119,8 @@ bool Server::Impl::remove_peer(uint32_t index) {
   for (WireProfile w : {WireProfile::kV02, WireProfile::kV03, WireProfile::kV02pc}) {
     if (profile_allows(*p, w)) --allowed_[static_cast<std::size_t>(w)];
   }
-  if (p->known_sender) {  // its address no longer counts as a known peer's
-    auto it = known_senders_.find(*p->known_sender);
-    if (it != known_senders_.end() && --it->second == 0) known_senders_.erase(it);
-  }
+  untrack_sender(p->known_sender);  // its addresses no longer count as a known peer's
+  untrack_sender(p->expected_sender);
   std::erase_if(by_sid_, [index](const auto& entry) { return entry.second == index; });
   peers[index].reset();  // wipes its PSK, handshake and session secrets
   return true;
@@ -166,15 +164,18 @@ void Server::Impl::remember_issued(Peer& p, const BiscuitNo& n, WireProfile used
   p.issued_next = uint8_t((p.issued_next + 1) % p.issued.size());
 }
 
-void Server::Impl::note_authenticated(uint32_t peer, std::span<const uint8_t> sender) {
-  Peer& p = *peers[peer];
+void Server::Impl::untrack_sender(std::optional<uint64_t>& slot) {
+  if (!slot) return;
+  auto it = known_senders_.find(*slot);
+  if (it != known_senders_.end() && --it->second == 0) known_senders_.erase(it);
+  slot.reset();
+}
+
+void Server::Impl::track_sender(std::optional<uint64_t>& slot, std::span<const uint8_t> sender) {
   const uint64_t key = limiter_.sender_key(sender);
-  if (p.known_sender == key) return;
-  if (p.known_sender) {
-    auto it = known_senders_.find(*p.known_sender);
-    if (it != known_senders_.end() && --it->second == 0) known_senders_.erase(it);
-  }
-  p.known_sender = key;
+  if (slot == key) return;
+  untrack_sender(slot);
+  slot = key;
   ++known_senders_[key];
 }
 
@@ -203,7 +204,7 @@ HandleResult Server::Impl::handle(std::span<const uint8_t> msg, std::span<const 
                                   Timestamp now) {
   HandleResult r = dispatch(msg, sender, now);
   // The source of a fresh authenticated exchange is a known endpoint, preferred under load.
-  if (r.authenticated_peer) note_authenticated(r.authenticated_peer->index, sender);
+  if (r.authenticated_peer) track_sender(peers[r.authenticated_peer->index]->known_sender, sender);
   return r;
 }
 
@@ -451,6 +452,10 @@ bool Server::remove_peer(PeerHandle peer) {
 
 void Server::set_may_initiate(PeerHandle peer, bool may) {
   if (Peer* p = impl_->find(peer.index)) p->may_initiate = may;
+}
+
+void Server::expect_sender(PeerHandle peer, std::span<const uint8_t> sender) {
+  if (Peer* p = impl_->find(peer.index)) impl_->track_sender(p->expected_sender, sender);
 }
 
 void Server::set_psk(PeerHandle peer, Psk psk) {

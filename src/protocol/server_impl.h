@@ -161,8 +161,10 @@ struct Peer {
   // its InitConf (an InitConf looks the same on both BLAKE2b wires).
   std::array<std::pair<BiscuitNo, WireProfile>, 4> issued{};
   uint8_t issued_next = 0;
-  // Sender of the last authenticated message (a known endpoint, preferred under load).
+  // Sender of the last authenticated message and the address we send to (known endpoints,
+  // preferred under load).
   std::optional<uint64_t> known_sender;
+  std::optional<uint64_t> expected_sender;
 
   std::unique_ptr<InitiatorHandshake> hs;
   std::optional<Session> session;
@@ -190,6 +192,9 @@ class Server::Impl {
   Peer* find(uint32_t index) const { return index < peers.size() ? peers[index].get() : nullptr; }
   std::array<uint64_t, 11> drops{};
 
+  // Points `slot` (a peer's known or expected sender) at `sender`, keeping known_senders_'s
+  // counts right.
+  void track_sender(std::optional<uint64_t>& slot, std::span<const uint8_t> sender);
  private:
   HandleResult dispatch(std::span<const uint8_t> msg, std::span<const uint8_t> sender,
                         Timestamp now);
@@ -202,7 +207,7 @@ class Server::Impl {
   // An answer to our handshake: within its budget (always outside load), or dropped.
   bool take_answer(InitiatorHandshake& hs, Timestamp now);
   bool loaded(Timestamp now) const { return now < loaded_until_; }
-  void note_authenticated(uint32_t peer, std::span<const uint8_t> sender);
+  void untrack_sender(std::optional<uint64_t>& slot);
   bool any_peer_allows(WireProfile used) const;
 
   HandleResult drop(DropReason r) {

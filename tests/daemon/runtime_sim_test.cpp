@@ -261,3 +261,40 @@ TEST(RuntimeSim, UpdatedEndpointAndPskTakeEffectWithoutRestart) {
 
 }  // namespace
 }  // namespace rosenpass::test
+
+namespace rosenpass::test {
+namespace {
+
+// #16, through the daemon runtime: a default (auto) daemon with the other's endpoint, and a
+// default responder-only daemon whose peer appears 0-60 s later. Every key either side
+// hands its sinks carries the V02 (BLAKE2b) peer id, which is the one status reports.
+TEST(RuntimeSim, LateResponderOnlyAutoPeerPrintsOnlyV02PeerIds) {
+  for (int offset : {0, 3, 11, 25, 38, 47, 60}) {
+    SimNode a(1, {"10.0.0.1:9000"}), b(2, {"10.0.0.2:9000"});
+    auto ra = std::make_shared<std::vector<SinkRecord>>();
+    auto rb = std::make_shared<std::vector<SinkRecord>>();
+    auto one_sink = [](std::shared_ptr<std::vector<SinkRecord>> r) {
+      std::vector<std::unique_ptr<base::KeySink>> v;
+      v.push_back(std::make_unique<RecordingSink>(std::move(r)));
+      return v;
+    };
+    PeerRef pb = *a.rt->add_peer(spec_for(b, {addr("10.0.0.2:9000")}, one_sink(ra)), {});
+    Net net({&a, &b});
+    net.run_until(std::chrono::seconds(offset) + 137ms);  // b knows no peer yet: drops all
+    PeerRef pa = *b.rt->add_peer(spec_for(a, {}, one_sink(rb)), net.now);
+    net.poke(b);
+    net.run_until(net.now + 300s);
+    auto sa = a.rt->status(pb, net.now), sb = b.rt->status(pa, net.now);
+    ASSERT_TRUE(sa && sb);
+    EXPECT_EQ(sa->profile, protocol::WireProfile::kV02) << offset;
+    EXPECT_EQ(sb->profile, protocol::WireProfile::kV02) << offset;
+    ASSERT_FALSE(ra->empty()) << offset;
+    ASSERT_FALSE(rb->empty()) << offset;
+    for (const auto& r : *ra) EXPECT_EQ(r.peer_id, sa->peer_id) << offset;
+    for (const auto& r : *rb) EXPECT_EQ(r.peer_id, sb->peer_id) << offset;
+    EXPECT_EQ(ra->back().key, rb->back().key) << offset;
+  }
+}
+
+}  // namespace
+}  // namespace rosenpass::test

@@ -190,6 +190,86 @@ TEST(Load, InitHellosWithAValidCookieAreBoundedPerSource) {
   EXPECT_LE(b.kems.decaps.load(), int(WorkLimiter::kSourceRate) + 2);
 }
 
+// #17 item 1 (V02 wire): CookieReplies cost a seal and 1060 bytes out each, to sources that
+// may be spoofed. Above a global rate they are dropped and counted; a peer's own address
+// (where we send to) keeps its own budget; one source gets only a few.
+TEST(Load, CookieRepliesAreBoundedInTotalAndPerSource) {
+  Node a(190);
+  Counted b(191, std::make_unique<AlwaysLoaded>());
+  add(*a.server, b.keys.pk, WireProfile::kV02, true);
+  PeerHandle ba = add(*b.server, a.keys.pk, WireProfile::kV02, true);
+  auto home = addr(5);
+  b.server->expect_sender(ba, home);  // b sends its datagrams for a to `home`
+  Bytes ih = a.server->poll(Timestamp{}).datagrams.at(0).bytes;
+  auto cookie_replies = [&](auto&& source, int n, Timestamp t0, Timestamp step) {
+    int replies = 0;
+    for (int i = 0; i < n; ++i) {
+      auto r = b.server->handle(ih, source(i), t0 + i * step);
+      if (r.reply && (*r.reply)[0] == 0x86) ++replies;
+    }
+    return replies;
+  };
+  const uint64_t dropped_before = b.server->dropped(DropReason::kUnderLoad);
+  // 30,000 from 30,000 addresses within one second.
+  const int flood = cookie_replies([](int i) { return addr(100 + uint32_t(i)); }, 30000,
+                                   Timestamp(1s), Timestamp(std::chrono::microseconds(33)));
+  EXPECT_GE(flood, int(WorkLimiter::kReplyRate) / 2);
+  EXPECT_LE(flood, 2 * int(WorkLimiter::kReplyRate) + 1);
+  EXPECT_EQ(b.server->dropped(DropReason::kUnderLoad) - dropped_before, 30000u);
+  EXPECT_EQ(b.kems.decaps.load(), 0);
+  // With the reply budget spent, the rest is dropped before the mac is even computed
+  // (cheapest check first: a bad mac is not noticed, nothing but the cookie is hashed).
+  Bytes bad_mac = ih;
+  bad_mac[wire::mac_offset(bad_mac.size())] ^= 1;
+  const uint64_t bad_macs = b.server->dropped(DropReason::kBadMac);
+  const Timestamp flood_end = Timestamp(1s) + 29999 * std::chrono::microseconds(33);
+  for (uint32_t i = 0; i < 100; ++i) b.server->handle(bad_mac, addr(50000 + i), flood_end);
+  EXPECT_EQ(b.server->dropped(DropReason::kBadMac), bad_macs);
+  EXPECT_EQ(b.server->dropped(DropReason::kUnderLoad) - dropped_before, 30100u);
+  // The peer's address is still answered right after the flood...
+  EXPECT_EQ(cookie_replies([&](int) { return home; }, 1, Timestamp(2s), 0ms), 1);
+  // ...and one source gets a couple per second, however many it sends.
+  const int one = cookie_replies([](int) { return addr(7); }, 1000, Timestamp(10s),
+                                 Timestamp(std::chrono::microseconds(500)));
+  EXPECT_GE(one, 1);
+  EXPECT_LE(one, int(WorkLimiter::kReplySourceRate) + 1);
+}
+
+// #17 item 5, in total: InitHellos with a valid cookie from many real addresses (anyone at
+// one can get a cookie) buy at most the cookie class's budget of decapsulations per second.
+TEST(Load, InitHellosWithAValidCookieAreBoundedInTotal) {
+  namespace cr = wire::cookie_reply;
+  Node a(192);
+  Counted b(193, std::make_unique<AlwaysLoaded>());
+  add(*a.server, b.keys.pk, WireProfile::kV02, true);
+  add(*b.server, a.keys.pk, WireProfile::kV02, false);
+  const Bytes ih = a.server->poll(Timestamp{}).datagrams.at(0).bytes;
+  const auto reply_key = cookie_reply_key(*b.keys.pk);
+  std::span<const uint8_t> ih_span(ih);
+  // 150 addresses each fetch their cookie (within the reply budget) and send the InitHello
+  // with it; all within 100 ms.
+  int answered = 0;
+  for (uint32_t i = 0; i < 150; ++i) {
+    const Timestamp t(std::chrono::microseconds(i * 600));
+    auto r = b.server->handle(ih, addr(200 + i), t);
+    ASSERT_TRUE(r.reply && (*r.reply)[0] == 0x86) << i;
+    std::span<const uint8_t> reply(*r.reply);
+    std::array<uint8_t, kCookieValueSize> cookie;
+    ASSERT_TRUE(crypto::xaead::open(cookie, reply_key,
+                                    wire::field<wire::kBiscuitNonceSize>(reply, cr::kNonce),
+                                    reply.subspan(cr::kCookieCt, cr::kCookieCtSize),
+                                    ih_span.subspan(wire::mac_offset(ih.size()), wire::kMacSize)));
+    Bytes with_cookie = ih;
+    seal_cookie(with_cookie, cookie);
+    auto served = b.server->handle(with_cookie, addr(200 + i), t + 10us);
+    if (served.reply && (*served.reply)[0] == 0x82) ++answered;
+  }
+  const int budget = int(WorkLimiter::kClassRate[1]) + 1;
+  EXPECT_GE(answered, int(WorkLimiter::kClassRate[1]) - 1);
+  EXPECT_LE(answered, budget);
+  EXPECT_LE(b.kems.decaps.load(), budget);
+}
+
 TEST(Load, NoDecapsulationForAWireNoPeerAllows) {
   Node a(139);
   Counted b(140, make_never_under_load());
@@ -250,6 +330,49 @@ TEST(Load, UnderLoadOnlyOneRespHelloPerTransmissionIsProcessed) {
   a.server->poll(t + 20s);
   auto done = a.server->handle(rh, addr(2), t + 20s);
   EXPECT_TRUE(done.event);
+}
+
+// Item 6 for EmptyData and CookieReply: under load, only one per transmission of ours is
+// processed (each costs an AEAD; a forger needs the session id seen on path).
+TEST(Load, UnderLoadOnlyOneEmptyDataOrCookieReplyPerTransmissionIsProcessed) {
+  Node b(196);
+  Counted a(195, std::make_unique<AlwaysLoaded>());
+  add(*a.server, b.keys.pk, WireProfile::kV03, true);
+  add(*b.server, a.keys.pk, WireProfile::kV03, false);
+  Timestamp t{};
+  const auto h = crypto::HashChoice::kShake256;
+  const auto mac_key = crypto::keyed_hash(h, crypto::hash_domains(h).mac, *a.keys.pk);
+  auto remac = [&](Bytes f) {
+    auto full = crypto::keyed_hash(h, mac_key, std::span(f).first(wire::mac_offset(f.size())));
+    std::copy_n(full.begin(), wire::kMacSize, f.begin() + wire::mac_offset(f.size()));
+    return f;
+  };
+  auto load = [&](Timestamp at) {  // an InitHello flood hits a (it asks for a cookie)
+    Bytes to_a = *b.server->initiate(PeerHandle{0}, at);
+    ASSERT_EQ((*a.server->handle(to_a, addr(3), at).reply)[0], 0x86);
+  };
+  Bytes ih = a.server->poll(t).datagrams.at(0).bytes;
+  load(t);
+  // CookieReplies for the pending InitHello (valid: anyone can make one, see item 7).
+  uint64_t before = a.server->dropped(DropReason::kUnderLoad);
+  for (int i = 0; i < 20; ++i) a.server->handle(forge_cookie_reply(ih, b, uint8_t(i)), addr(9), t);
+  EXPECT_GE(a.server->dropped(DropReason::kUnderLoad) - before, 18u);
+  // EmptyData: the exchange reaches a's InitConf, then forged EmptyDatas with its session id.
+  Bytes rh = *b.server->handle(a.server->initiate(PeerHandle{0}, t + 21s).value(), addr(2),
+                               t + 21s).reply;
+  auto conf = a.server->handle(rh, addr(2), t + 21s);
+  ASSERT_TRUE(conf.reply && conf.event);
+  Bytes ed = *b.server->handle(*conf.reply, addr(2), t + 21s).reply;
+  load(t + 21s);
+  before = a.server->dropped(DropReason::kUnderLoad);
+  const uint64_t crypto_before = a.server->dropped(DropReason::kCryptoFailure);
+  for (int i = 0; i < 20; ++i) {
+    Bytes f = ed;
+    f[wire::empty_data::kAuth] ^= uint8_t(i + 1);
+    a.server->handle(remac(f), addr(666), t + 21s);
+  }
+  EXPECT_LE(a.server->dropped(DropReason::kCryptoFailure) - crypto_before, 1u);
+  EXPECT_GE(a.server->dropped(DropReason::kUnderLoad) - before, 19u);
 }
 
 // ---- item 8 and #16 ----
@@ -343,6 +466,73 @@ TEST(AutoProfile, AgainstAFixedPeerSettlesOnItsWire) {
       EXPECT_EQ(a.server->active_profile(ab), fixed) << int(fixed) << " " << offset;
       ASSERT_GE(sim.count(0, Kind::kExchanged), 1);
       EXPECT_EQ(sim.last_key(0), sim.last_key(1));
+    }
+  }
+}
+
+// #16: "settle at once". Every key either side prints (and so every printed peer id) is under
+// the wire the pair settles on: V02 for two auto peers whichever starts first, 0-60 s apart,
+// either key order, each of them initiating or responder-only; a fixed peer's wire otherwise.
+struct WireAtEachKey {
+  explicit WireAtEachKey(Sim& sim, Node& a, PeerHandle ab, Node& b, PeerHandle ba) {
+    sim.on_event = [&, ab, ba](int i, Kind kind) {
+      if (kind != Kind::kExchanged) return;
+      wires.push_back(i == 0 ? a.server->active_profile(ab) : b.server->active_profile(ba));
+    };
+  }
+  std::vector<WireProfile> wires;
+  bool all(WireProfile w) const {
+    return !wires.empty() && std::all_of(wires.begin(), wires.end(), [w](auto x) { return x == w; });
+  }
+};
+
+// Sharded by variant (bit 0: the early-or-late `a` initiates too, else responder-only; bit
+// 1: which side starts late; bit 2: key order) so that ctest -j spreads them.
+class SettleAtOnce : public ::testing::TestWithParam<int> {};
+
+TEST_P(SettleAtOnce, EveryKeyOfTwoAutoPeersIsOnV02WhicheverStartsFirst) {
+  const int variant = GetParam();
+  for (int offset = 0; offset <= 60; ++offset) {
+    {
+      const bool a_initiates = variant & 1, b_initiates = true;
+      const int late = (variant >> 1) & 1;
+      const bool swap_keys = variant & 4;
+      Node a(uint8_t(swap_keys ? 161 : 160)), b(uint8_t(swap_keys ? 160 : 161));
+      PeerHandle ab = connect(a, b, WireProfile::kAuto, a_initiates);
+      PeerHandle ba = connect(b, a, WireProfile::kAuto, b_initiates);
+      Sim sim(*a.server, *b.server);
+      WireAtEachKey seen(sim, a, ab, b, ba);
+      sim.start[late] = Timestamp(std::chrono::seconds(offset)) + 137ms;
+      sim.run_until(Timestamp(std::chrono::seconds(offset)) + 300s);
+      const std::string what = "offset " + std::to_string(offset) + " variant " +
+                               std::to_string(variant);
+      EXPECT_TRUE(seen.all(WireProfile::kV02)) << what << ", keys: " << seen.wires.size();
+      EXPECT_EQ(sim.last_key(0), sim.last_key(1)) << what;
+      EXPECT_EQ(sim.count(0, Kind::kStale) + sim.count(1, Kind::kStale), 0) << what;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, SettleAtOnce, ::testing::Range(0, 8));
+
+TEST(AutoProfile, EveryKeyWithAFixedPeerIsOnItsWire) {
+  for (WireProfile fixed : {WireProfile::kV02pc, WireProfile::kV03, WireProfile::kV02}) {
+    for (int offset = 0; offset <= 60; offset += 5) {
+      for (int variant = 0; variant < 4; ++variant) {
+        const bool auto_initiates = variant & 1;  // else the fixed peer initiates
+        const int late = (variant >> 1) & 1;
+        Node a(162), b(163);
+        PeerHandle ab = connect(a, b, WireProfile::kAuto, auto_initiates);
+        PeerHandle ba = connect(b, a, fixed, !auto_initiates || offset % 2);
+        Sim sim(*a.server, *b.server);
+        WireAtEachKey seen(sim, a, ab, b, ba);
+        sim.start[late] = Timestamp(std::chrono::seconds(offset)) + 137ms;
+        sim.run_until(Timestamp(std::chrono::seconds(offset)) + 300s);
+        const std::string what = "wire " + std::to_string(int(fixed)) + " offset " +
+                                 std::to_string(offset) + " variant " + std::to_string(variant);
+        EXPECT_TRUE(seen.all(fixed)) << what << ", keys: " << seen.wires.size();
+        EXPECT_EQ(sim.last_key(0), sim.last_key(1)) << what;
+      }
     }
   }
 }

@@ -78,6 +78,8 @@ class Sim {
   bool endpoint_ok[2] = {true, true};
   int replies_to_attacker = 0;
   static constexpr int kAttacker = 9;
+  // Called right after node `i` emitted a key event (its state is the one that printed it).
+  std::function<void(int i, KeyEvent::Kind kind)> on_event;
 
   void send(int from, std::vector<uint8_t> bytes) { transmit(from, std::move(bytes), true); }
   // A datagram from an attacker's address to node `to` (its replies are counted, not sent).
@@ -126,7 +128,10 @@ class Sim {
     }
   }
 
-  void record(int i, const KeyEvent& e) { events[i].push_back({e.kind, hex(e.key.reveal()), now}); }
+  void record(int i, const KeyEvent& e) {
+    events[i].push_back({e.kind, hex(e.key.reveal()), now});
+    if (on_event) on_event(i, e.kind);
+  }
 
   void deliver_due() {
     std::sort(flights_.begin(), flights_.end(), [](const Flight& x, const Flight& y) {

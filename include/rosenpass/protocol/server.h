@@ -151,6 +151,9 @@ class Server {
   void set_may_initiate(PeerHandle peer, bool may);
   // Replaces the peer's PSK; used from its next handshake on.
   void set_psk(PeerHandle peer, Psk psk);
+  // The address we send the peer's datagrams to (`sender` bytes as for handle()): under load
+  // its InitHellos count as a known endpoint's (docs/dos.md). The last call per peer counts.
+  void expect_sender(PeerHandle peer, std::span<const uint8_t> sender);
 
   // One received datagram from `sender` (opaque bytes identifying the source address, used
   // only for cookies). Never throws on bad input; bad datagrams are dropped and counted.

@@ -340,6 +340,15 @@ void Shell::on_event(const RuntimeEvent& e) {
       log_error(e.message);
       return;
     case K::kFailure: {
+      if (e.key_output) {
+        // Not a network problem: say what was lost and why (the message names the file and
+        // the cause), and how many more such failures the daemon takes.
+        log_error("could not deliver the key exchanged with peer " + e.peer_id + ": " +
+                  e.message);
+        log_error("this key is lost; " + std::to_string(e.failures_left) +
+                  " more failures before the daemon stops");
+        return;
+      }
       log_error("unexpected error in the event loop: " + e.message);
       // No sleeping in the loop: the budget alone bounds how often this can repeat.
       log_error("re-initializing networking in " +
@@ -348,7 +357,9 @@ void Shell::on_event(const RuntimeEvent& e) {
       return;
     }
     case K::kFatal:
-      log_error("unexpected error in the event loop: " + e.message);
+      log_error((e.key_output ? "could not deliver the key exchanged with peer " + e.peer_id + ": "
+                              : std::string("unexpected error in the event loop: ")) +
+                e.message);
       log_error("too many network failures");
       fatal_ = true;
       return;

@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +40,23 @@ namespace {
 
 std::string os_error(int err) {
   return std::string(std::strerror(err)) + " (os error " + std::to_string(err) + ")";
+}
+
+// A failed key write's cause; for a permission error also who tried (the daemon may run as a
+// service user, or as root with only some capabilities left after set-up).
+std::string write_error(int err) {
+  std::string text = os_error(err);
+  if (err != EACCES && err != EPERM) return text;
+  text += " writing as uid " + std::to_string(::geteuid()) + ", gid " + std::to_string(::getegid());
+  if (::geteuid() == 0) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+    if (::syscall(SYS_capget, &header, data) == 0 &&
+        !(data[CAP_TO_INDEX(CAP_DAC_OVERRIDE)].effective & CAP_TO_MASK(CAP_DAC_OVERRIDE))) {
+      text += " without CAP_DAC_OVERRIDE";
+    }
+  }
+  return text;
 }
 
 // Follows a chain of symlinks to the path it finally names, which need not exist yet (a link
@@ -113,16 +132,23 @@ bool must_write_in_place(const std::string& target) {
 
 }  // namespace
 
-KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink warn) {
+KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink warn,
+                               const CreateCheck& writer_can_create_in) {
   KeyOutFile f;
   f.configured_ = configured_path;
   f.warn_ = std::move(warn);
   f.target_ = follow_symlinks(configured_path);
   f.removed_temp_files_ = remove_stale_temp_files(f.target_);
   if (must_write_in_place(f.target_)) return f;
-  // Probe the directory the way a key write will use it.
-  std::string probe = base::temp_name_beside(f.target_);
-  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // Probe the directory the way a key write will use it (or ask for the later writer).
+  int fd = -1;
+  std::string probe;
+  if (writer_can_create_in && !writer_can_create_in(split_dir(f.target_).first)) {
+    errno = EACCES;
+  } else {
+    probe = base::temp_name_beside(f.target_);
+    fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  }
   if (fd >= 0) {
     ::close(fd);
     ::unlink(probe.c_str());
@@ -168,7 +194,7 @@ Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
           target_, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), options);
       err != 0) {
     fall_back = replacement_impossible(err);
-    return Error{"Could not write file " + debug_quote(configured_), {os_error(err)}};
+    return Error{"Could not write file " + debug_quote(configured_), {write_error(err)}};
   }
   return ok_status();
 }
@@ -177,7 +203,7 @@ Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
 // overwrites the old one before the length is cut, so a reader never sees an empty file.
 Status KeyOutFile::write_in_place(std::string_view text) {
   auto fail = [&](int err) -> Status {
-    return Error{"Could not write file " + debug_quote(configured_), {os_error(err)}};
+    return Error{"Could not write file " + debug_quote(configured_), {write_error(err)}};
   };
   base::UniqueFd f(::open(target_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
   if (!f.valid()) return fail(errno);

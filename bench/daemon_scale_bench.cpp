@@ -29,7 +29,7 @@
 #include <thread>
 #include <vector>
 
-#include "rosenpass/crypto/random.h"
+#include "bench_keys.h"
 #include "rosenpass/daemon/key_files.h"
 #include "rosenpass/kem/mceliece460896.h"
 #include "rosenpass/protocol/server.h"
@@ -44,25 +44,6 @@ using Clock = std::chrono::steady_clock;
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v && *v ? v : fallback;
-}
-
-void write_all(const std::string& path, std::span<const uint8_t> b) {
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-}
-
-// Makes sure k0..k<count-1> exist in `dir`.
-void ensure_keys(const fs::path& dir, int count) {
-  fs::create_directories(dir);
-  auto pk = std::make_unique<mce::PublicKey>();
-  for (int i = 0; i < count; ++i) {
-    auto base = dir / ("k" + std::to_string(i));
-    if (fs::exists(base.string() + ".pk") && fs::exists(base.string() + ".sk")) continue;
-    mce::SecretKey sk;
-    mce::keypair(*pk, sk, rosenpass::crypto::system_random());
-    write_all(base.string() + ".sk", sk.reveal());
-    write_all(base.string() + ".pk", *pk);
-  }
 }
 
 // RssAnon / RssFile of a process in MiB.
@@ -114,7 +95,7 @@ struct SimulatedPeer {
 void BM_DaemonWithManyPeers(benchmark::State& state) {
   const int n = std::stoi(env_or("RP_BENCH_PEERS", std::to_string(state.range(0))));
   const fs::path cache = env_or("RP_BENCH_CACHE", RP_BENCH_CACHE_DIR);
-  ensure_keys(cache, n + 1);
+  rosenpass::bench::ensure_keys(cache, n + 1);
   for (auto _ : state) {
     fs::path work = fs::temp_directory_path() / ("rp-bench-daemon-" + std::to_string(getpid()));
     fs::create_directories(work);
@@ -151,7 +132,7 @@ void BM_DaemonWithManyPeers(benchmark::State& state) {
       proto::ServerConfig sc;
       sc.public_key = *pk;
       sc.secret_key = std::move(sk->key);
-      p.server = std::make_unique<proto::Server>(std::move(sc));
+      p.server = proto::Server::create(std::move(sc));
       proto::PeerConfig pc;
       pc.public_key = *daemon_pk;
       pc.profile = proto::WireProfile::kV02;

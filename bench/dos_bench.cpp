@@ -45,7 +45,7 @@ struct Victim {
     c.public_key = pk;
     c.secret_key = *mceliece::secret_key_from_bytes(slurp("peer_b_sk.bin"));
     c.load_policy = std::make_unique<Always>(loaded);
-    server = std::make_unique<Server>(std::move(c));
+    server = Server::create(std::move(c));
     PeerConfig p;
     p.public_key = other;
     p.profile = peer_profile;

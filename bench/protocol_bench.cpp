@@ -45,7 +45,7 @@ struct Pair {
     c.public_key = self;
     c.secret_key = *mceliece::secret_key_from_bytes(slurp("peer_" + who + "_sk.bin"));
     c.load_policy = make_never_under_load();
-    auto s = std::make_unique<Server>(std::move(c));
+    auto s = Server::create(std::move(c));
     PeerConfig p;
     p.public_key = other;
     p.profile = profile;

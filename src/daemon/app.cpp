@@ -1,5 +1,6 @@
 #include "rosenpass/daemon/app.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,6 +8,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "rosenpass/base/io.h"
+#include "rosenpass/base/process.h"
 #include "rosenpass/daemon/config_safety.h"
 #include "rosenpass/daemon/debug_quote.h"
 #include "rosenpass/daemon/docs_output.h"
@@ -23,11 +26,7 @@ namespace mce = kem::mceliece460896;
 constexpr std::string_view kNoHome = "config file contains \"~\" but can not determine";
 
 void write_all(int fd, std::string_view s) {
-  while (!s.empty()) {
-    ssize_t n = ::write(fd, s.data(), s.size());
-    if (n <= 0) return;
-    s.remove_prefix(static_cast<std::size_t>(n));
-  }
+  (void)base::write_all(fd, std::span(s.data(), s.size()));  // stdout/stderr: nowhere to report
 }
 
 int fail(const Error& e) {
@@ -141,6 +140,26 @@ Status use_key_directories(Config& cfg) {
   return st;
 }
 
+// With `user`/--user the key_out files are written as that user: check them as it (and that
+// it exists) before starting, not at the first key. `source` names where the user came from
+// (--user or the config file's `user`). `always`: check as the user even when not root (for
+// `validate`, which judges the config as the daemon started as root will run it).
+Status check_as_service_user(const Config& cfg, const std::string& source, bool always = false) {
+  auto user = hardening::lookup_user(*cfg.user);
+  if (auto* e = std::get_if<std::string>(&user)) return make_error(source + ": " + *e);
+  if (::geteuid() != 0 && !always) {
+    log_info("not started as root: `user` " + debug_quote(*cfg.user) + " is not switched to");
+    return ok_status();
+  }
+  const auto& u = std::get<hardening::UserIdentity>(user);
+  std::vector<std::string> repeated;  // the same findings as the first check's
+  return check_config_safety(cfg, repeated, WriterIdentity{u.uid, u.gid, u.groups});
+}
+
+std::string user_source(const std::string& config_file) {
+  return "`user` in config file " + debug_quote(config_file);
+}
+
 int validate(const ValidateCommand& cmd) {
   auto home = home_directory();
   for (const auto& f : cmd.config_files) {
@@ -155,7 +174,11 @@ int validate(const ValidateCommand& cmd) {
     std::vector<std::string> warnings = cfg->warnings;
     auto st = use_key_directories(*cfg);
     if (st) st = validate_config(*cfg, warnings);
-    log_warnings(warnings);
+    // The daemon checks key files and key_out as the service user: so does validate.
+    if (st && cfg->user) st = check_as_service_user(*cfg, user_source(f), true);
+    // Findings are validate's output: shown at every log level (a peer with our own public
+    // key is only a warning here, as the reference's validate accepts it; the daemon refuses it).
+    for (const auto& w : warnings) write_all(2, p + " warning: " + w + "\n");
     if (st) {
       write_all(2, p + " has passed all logical checks\n");
     } else {
@@ -165,30 +188,28 @@ int validate(const ValidateCommand& cmd) {
   return 0;
 }
 
-// With `user`/--user the key_out files are written as that user: check them as it (and that
-// it exists) before starting, not at the first key.
-Status check_as_service_user(const Config& cfg, std::vector<std::string>& warnings) {
-  auto user = hardening::lookup_user(*cfg.user);
-  if (auto* e = std::get_if<std::string>(&user)) return make_error("`user`: " + *e);
-  if (::geteuid() != 0) {
-    log_info("not started as root: `user` " + debug_quote(*cfg.user) + " is not switched to");
-    return ok_status();
-  }
-  const auto& u = std::get<hardening::UserIdentity>(user);
-  return check_config_safety(cfg, warnings, WriterIdentity{u.uid, u.gid, u.groups});
-}
-
 // Shared tail of exchange and exchange-config: validation, API merge, usefulness, start.
-int start_daemon(Config cfg, const GlobalOptions& g, const Services& s) {
+// `config_file`: the file the config came from (exchange-config), named in every refusal.
+int start_daemon(Config cfg, const GlobalOptions& g, const Services& s,
+                 const std::optional<std::string>& config_file = std::nullopt) {
   std::vector<std::string> warnings = cfg.warnings;
   auto st = use_key_directories(cfg);
   if (st) st = refuse_peer_with_own_key(cfg);
   if (st) st = validate_config(cfg, warnings);
-  if (st && g.user) cfg.user = g.user;
-  if (st && cfg.user) st = check_as_service_user(cfg, warnings);
+  std::string source = config_file ? user_source(*config_file) : "`user`";
+  if (st && g.user) {
+    cfg.user = g.user;
+    source = "--user";
+  }
+  if (st && cfg.user) st = check_as_service_user(cfg, source);
   log_warnings(warnings);
   cfg.warnings.clear();
-  if (!st) return fail(st.error());
+  if (!st) {
+    if (!config_file) return fail(st.error());
+    Error e = st.error();
+    e.message = "config file " + debug_quote(*config_file) + ": " + e.message;
+    return fail(e);
+  }
   cfg.api.listen_path.insert(cfg.api.listen_path.end(), g.api_listen_path.begin(),
                              g.api_listen_path.end());
   cfg.api.listen_fd.insert(cfg.api.listen_fd.end(), g.api_listen_fd.begin(), g.api_listen_fd.end());
@@ -207,8 +228,13 @@ int exchange_config(const ExchangeConfigCommand& cmd, const GlobalOptions& g, co
     return fail(make_error("config file '" + debug_quote(cmd.config_file) + "' does not exist"));
   }
   auto cfg = load_config_file(cmd.config_file, home_directory());
-  if (!cfg) return fail(cfg.error());
-  return start_daemon(std::move(*cfg), g, s);
+  if (!cfg) {
+    // The "~" message names the file itself and keeps the reference's wording.
+    if (cfg.error().message.rfind(kNoHome, 0) == 0) return fail(cfg.error());
+    return fail(cfg.error().context("could not load config file " +
+                                    debug_quote(cmd.config_file)));
+  }
+  return start_daemon(std::move(*cfg), g, s, cmd.config_file);
 }
 
 int exchange(const ExchangeCommand& cmd, const GlobalOptions& g, const Services& s) {
@@ -226,7 +252,13 @@ int exchange(const ExchangeCommand& cmd, const GlobalOptions& g, const Services&
 
 int man_page() {
   // v0.2.3 ran `man 1 rosenpass`; fall back to the built-in help text.
-  if (std::system("man 1 rosenpass 2>/dev/null") == 0) return 0;
+  base::UniqueFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  base::SpawnOptions quiet;
+  if (null.valid()) quiet.fds = {{null.get(), 2}};
+  const std::vector<std::string> man{"man", "1", "rosenpass"};
+  if (auto pid = base::spawn(man, quiet)) {
+    if (auto st = base::wait(*pid); st && st->success()) return 0;
+  }
   write_all(1, top_level_help());
   return 0;
 }

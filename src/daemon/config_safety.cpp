@@ -152,6 +152,10 @@ std::string own_key_message(const Config& c, std::size_t i) {
 
 }  // namespace
 
+bool can_create_files_in(const std::string& dir, const WriterIdentity& who) {
+  return can_access(dir, W_OK | X_OK, who);
+}
+
 Status check_key_out_writable(const std::string& what, const std::string& key_out) {
   return check_key_out(what, key_out, std::nullopt);
 }

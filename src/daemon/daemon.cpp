@@ -38,8 +38,9 @@ constexpr uint64_t kSignalTag = ~uint64_t{0};
 constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
 constexpr uint64_t kApiTag = ~uint64_t{0} - 2;  // the control API's epoll fd (api_host.h)
 constexpr uint64_t kWatchTag = uint64_t{1} << 32;  // + index into DaemonHooks::watches
-// Adding a peer hashes its 512 KiB public key (its peer ids): with thousands of peers the
-// first ones start their handshakes while the rest are added between loop iterations.
+// Adding a peer is cheap (its ids are hashed later, a few per poll), but each added peer
+// initiates at once (~2 ms of CPU): with thousands of peers they are added a batch per loop
+// iteration, so answers are handled in between and the first InitHellos leave at once.
 constexpr std::size_t kPeersAddedAtStart = 32;
 constexpr std::size_t kPeersAddedPerIteration = 16;
 
@@ -341,6 +342,15 @@ void Shell::on_event(const RuntimeEvent& e) {
       log_error(e.message);
       return;
     case K::kFailure: {
+      if (e.key_output) {
+        // Not a network problem: say what was lost and why (the message names the file and
+        // the cause), and how many more such failures the daemon takes.
+        log_error("could not deliver the key exchanged with peer " + e.peer_id + ": " +
+                  e.message);
+        log_error("this key is lost; " + std::to_string(e.failures_left) +
+                  " more failures before the daemon stops");
+        return;
+      }
       log_error("unexpected error in the event loop: " + e.message);
       // No sleeping in the loop: the budget alone bounds how often this can repeat.
       log_error("re-initializing networking in " +
@@ -349,7 +359,9 @@ void Shell::on_event(const RuntimeEvent& e) {
       return;
     }
     case K::kFatal:
-      log_error("unexpected error in the event loop: " + e.message);
+      log_error((e.key_output ? "could not deliver the key exchanged with peer " + e.peer_id + ": "
+                              : std::string("unexpected error in the event loop: ")) +
+                e.message);
       log_error("too many network failures");
       fatal_ = true;
       return;

@@ -40,7 +40,8 @@ std::vector<Page> pages() {
        header("rosenpass", "Build post\\-quantum\\-secure VPNs with WireGuard!") +
            ".SH SYNOPSIS\n\\fBrosenpass\\fR [\\fB\\-\\-log\\-level\\fR] [\\fB\\-v\\fR|\\fB\\-\\-"
            "verbose\\fR] [\\fB\\-q\\fR|\\fB\\-\\-quiet\\fR] [\\fB\\-h\\fR|\\fB\\-\\-help\\fR] "
-           "[\\fB\\-V\\fR|\\fB\\-\\-version\\fR] <\\fIsubcommands\\fR>\n"
+           "[\\fB\\-V\\fR|\\fB\\-\\-version\\fR] [\\fB\\-\\-user\\fR \\fIUSER\\fR] "
+           "<\\fIsubcommands\\fR>\n"
            ".SH DESCRIPTION\nRosenpass is a post\\-quantum key exchange that runs beside "
            "WireGuard and supplies it with a fresh pre\\-shared key about every two minutes.\n"
            ".SH OPTIONS\n"
@@ -48,6 +49,11 @@ std::vector<Page> pages() {
            "warn, info, debug or trace.\n"
            ".TP\n\\fB\\-v\\fR, \\fB\\-\\-verbose\\fR\nLog level info.\n"
            ".TP\n\\fB\\-q\\fR, \\fB\\-\\-quiet\\fR\nLog level warn.\n"
+           ".TP\n\\fB\\-\\-user\\fR \\fIUSER\\fR\nWhen started as root, run as USER "
+           "(a name or a uid) after set\\-up, with no capabilities beyond CAP_NET_ADMIN for "
+           "WireGuard; overrides the configuration's \\fBuser\\fR. The key files and every "
+           "key_out must be usable by USER (checked at start and by validate). Without a user "
+           "a root daemon keeps CAP_DAC_OVERRIDE, CAP_CHOWN and CAP_FOWNER for key_out.\n"
            ".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nPrint help.\n"
            ".TP\n\\fB\\-V\\fR, \\fB\\-\\-version\\fR\nPrint version.\n"
            ".SH SUBCOMMANDS\n" +

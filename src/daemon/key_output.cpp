@@ -2,14 +2,22 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <optional>
+#include <vector>
 #include <cerrno>
 #include <climits>
 #include <cstring>
 
+#include "rosenpass/base/atomic_file.h"
+#include "rosenpass/base/fd.h"
 #include "rosenpass/base/io.h"
 #include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/random.h"
@@ -34,23 +42,26 @@ Status write_stdout_line(const std::string& line) {
 
 namespace {
 
-constexpr std::string_view kTempInfix = ".tmp-";
-constexpr std::size_t kTempHexDigits = 16;
-
 std::string os_error(int err) {
   return std::string(std::strerror(err)) + " (os error " + std::to_string(err) + ")";
 }
 
-// Closes a descriptor on scope exit.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
+// A failed key write's cause; for a permission error also who tried (the daemon may run as a
+// service user, or as root with only some capabilities left after set-up).
+std::string write_error(int err) {
+  std::string text = os_error(err);
+  if (err != EACCES && err != EPERM) return text;
+  text += " writing as uid " + std::to_string(::geteuid()) + ", gid " + std::to_string(::getegid());
+  if (::geteuid() == 0) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+    if (::syscall(SYS_capget, &header, data) == 0 &&
+        !(data[CAP_TO_INDEX(CAP_DAC_OVERRIDE)].effective & CAP_TO_MASK(CAP_DAC_OVERRIDE))) {
+      text += " without CAP_DAC_OVERRIDE";
+    }
   }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
+  return text;
+}
 
 // Follows a chain of symlinks to the path it finally names, which need not exist yet (a link
 // into a fresh /run directory). Gives up after 40 links, like the kernel (open then fails).
@@ -77,60 +88,51 @@ std::pair<std::string, std::string> split_dir(const std::string& path) {
   return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
 }
 
-std::string temp_name(const std::string& target) {
-  std::array<uint8_t, kTempHexDigits / 2> rnd{};
-  crypto::system_random().fill(rnd);
-  std::string tmp = target + std::string(kTempInfix);
-  for (uint8_t b : rnd) {
-    tmp += "0123456789abcdef"[b >> 4];
-    tmp += "0123456789abcdef"[b & 15];
-  }
-  return tmp;
-}
+// What one directory holds for KeyOutFile::prepare: the names of our temporary files in it
+// and whether a file can be created there (0, or the errno of the probe). Kept for a second
+// and for the last directory only: 10,000 peers' key files in one directory then cost one
+// scan and one probe at start instead of 10,000 of each (each scan reading every entry).
+struct DirectoryFacts {
+  std::string dir;
+  std::chrono::steady_clock::time_point taken;
+  std::vector<std::string> temp_names;  // "<base>.tmp-<16 hex>" of any base
+  std::optional<int> probe_error;       // 0 once a probe succeeded
+};
 
-bool is_our_temp_name(std::string_view entry, std::string_view base) {
-  if (entry.size() != base.size() + kTempInfix.size() + kTempHexDigits) return false;
-  if (entry.substr(0, base.size()) != base) return false;
-  if (entry.substr(base.size(), kTempInfix.size()) != kTempInfix) return false;
-  for (char c : entry.substr(base.size() + kTempInfix.size())) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+DirectoryFacts& facts_of(const std::string& dir) {
+  thread_local DirectoryFacts last;  // C API runtimes may prepare files on their threads
+  const auto now = std::chrono::steady_clock::now();
+  if (last.dir == dir && now - last.taken < std::chrono::seconds(1)) return last;
+  last = DirectoryFacts{dir, now, {}, std::nullopt};
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      auto at = name.rfind(base::kTempInfix);
+      if (at != std::string_view::npos && base::is_temp_name_of(name, name.substr(0, at))) {
+        last.temp_names.emplace_back(name);
+      }
+    }
+    ::closedir(d);
   }
-  return true;
+  return last;
 }
 
 // Removes the temporary files an interrupted key write (crash, power loss) left beside
 // `target`; they hold a key and would otherwise stay forever.
 std::size_t remove_stale_temp_files(const std::string& target) {
   auto [dir, base] = split_dir(target);
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return 0;
+  DirectoryFacts& facts = facts_of(dir);
   std::size_t removed = 0;
-  while (dirent* e = ::readdir(d)) {
-    if (!is_our_temp_name(e->d_name, base)) continue;
+  std::erase_if(facts.temp_names, [&](const std::string& name) {
+    if (!base::is_temp_name_of(name, base)) return false;
+    const std::string path = dir + "/" + name;
     struct stat st {};
-    if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-        ::unlinkat(::dirfd(d), e->d_name, 0) == 0) {
+    if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::unlink(path.c_str()) == 0) {
       ++removed;
     }
-  }
-  ::closedir(d);
+    return true;
+  });
   return removed;
-}
-
-bool write_all_at(int fd, std::string_view text, bool positional) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = positional ? ::pwrite(fd, text.data() + done, text.size() - done,
-                                      static_cast<off_t>(done))
-                           : ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 // Errors that say "replacing is impossible here, rewriting may work": permissions, read-only
@@ -162,21 +164,33 @@ bool must_write_in_place(const std::string& target) {
 
 }  // namespace
 
-KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink warn) {
+KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink warn,
+                               const CreateCheck& writer_can_create_in) {
   KeyOutFile f;
   f.configured_ = configured_path;
   f.warn_ = std::move(warn);
   f.target_ = follow_symlinks(configured_path);
   f.removed_temp_files_ = remove_stale_temp_files(f.target_);
   if (must_write_in_place(f.target_)) return f;
-  // Probe the directory the way a key write will use it.
-  std::string probe = temp_name(f.target_);
-  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0) {
-    ::close(fd);
-    ::unlink(probe.c_str());
-  } else if (replacement_impossible(errno)) {
-    const int err = errno;
+  // Probe the directory the way a key write will use it (once per directory, see facts_of),
+  // or ask the later writer (a service user after the switch) whether it could.
+  const std::string dir = split_dir(f.target_).first;
+  DirectoryFacts& facts = facts_of(dir);
+  std::optional<int> probe_error = facts.probe_error;
+  if (writer_can_create_in && !writer_can_create_in(dir)) {
+    probe_error = EACCES;
+  } else if (probe_error != 0) {  // only a success is shared: errors may be this name's
+    std::string probe = base::temp_name_beside(f.target_);
+    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    probe_error = fd >= 0 ? 0 : errno;
+    facts.probe_error = probe_error;
+    if (fd >= 0) {
+      ::close(fd);
+      ::unlink(probe.c_str());
+    }
+  }
+  if (*probe_error != 0 && replacement_impossible(*probe_error)) {
+    const int err = *probe_error;
     f.atomic_ = false;
     f.warned_ = true;
     if (f.warn_) {
@@ -204,49 +218,21 @@ Status KeyOutFile::write(const crypto::Secret<32>& key) {
     if (fall_back) atomic_ = false;
   }
   if (fall_back) result = write_in_place(text);
-  crypto::secure_zero(text.data(), text.size());
+  crypto::wipe(text);
   return result;
 }
 
 // Temporary file, fsync, rename. Sets `fall_back` (and returns an error) when an in-place
 // write should be tried instead; never leaves the temporary file behind.
 Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
-  auto fail = [&](int err) -> Status {
-    return Error{"Could not write file " + debug_quote(configured_), {os_error(err)}};
-  };
-  struct stat existing {};
-  const bool exists = ::stat(target_.c_str(), &existing) == 0;
-  // The name is unpredictable and created exclusively: a planted symlink cannot redirect it.
-  const std::string tmp = temp_name(target_);
-  Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (f.fd < 0) {
-    int err = errno;
+  base::ReplaceOptions options;
+  options.keep_owner = true;
+  if (int err = base::replace_file(
+          target_, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), options);
+      err != 0) {
     fall_back = replacement_impossible(err);
-    return fail(err);
+    return Error{"Could not write file " + debug_quote(configured_), {write_error(err)}};
   }
-  auto abandon = [&](int err) -> Status {
-    ::unlink(tmp.c_str());
-    fall_back = replacement_impossible(err);
-    return fail(err);
-  };
-  if (exists) {
-    // The new file must look like the old one: owner, group (a service user's file stays
-    // its own), then mode (after chown, which may clear set-id bits).
-    struct stat mine {};
-    if (::fstat(f.fd, &mine) != 0) return abandon(errno);
-    if ((mine.st_uid != existing.st_uid || mine.st_gid != existing.st_gid) &&
-        ::fchown(f.fd, existing.st_uid, existing.st_gid) != 0) {
-      return abandon(errno);
-    }
-    if (::fchmod(f.fd, existing.st_mode & 07777) != 0) return abandon(errno);
-  }
-  if (!write_all_at(f.fd, text, false)) return abandon(errno);
-  // The data must be on disk before the name points at it, or a crash can leave an empty key.
-  if (::fsync(f.fd) != 0) return abandon(errno);
-  if (::rename(tmp.c_str(), target_.c_str()) != 0) return abandon(errno);
-  // Make the rename itself durable; failure here loses nothing already visible.
-  Fd dir(::open(split_dir(target_).first.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.fd >= 0) ::fsync(dir.fd);
   return ok_status();
 }
 
@@ -254,17 +240,21 @@ Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
 // overwrites the old one before the length is cut, so a reader never sees an empty file.
 Status KeyOutFile::write_in_place(std::string_view text) {
   auto fail = [&](int err) -> Status {
-    return Error{"Could not write file " + debug_quote(configured_), {os_error(err)}};
+    return Error{"Could not write file " + debug_quote(configured_), {write_error(err)}};
   };
-  Fd f(::open(target_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
-  if (f.fd < 0) return fail(errno);
+  base::UniqueFd f(::open(target_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (!f.valid()) return fail(errno);
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return fail(errno);
+  if (::fstat(f.get(), &st) != 0) return fail(errno);
   const bool regular = S_ISREG(st.st_mode);
-  if (!write_all_at(f.fd, text, regular)) return fail(errno);
+  const std::span bytes(text.data(), text.size());
+  if (int err = regular ? base::pwrite_all(f.get(), bytes, 0) : base::write_all(f.get(), bytes);
+      err != 0) {
+    return fail(err);
+  }
   if (regular) {
-    if (::ftruncate(f.fd, static_cast<off_t>(text.size())) != 0) return fail(errno);
-    if (::fsync(f.fd) != 0) return fail(errno);
+    if (::ftruncate(f.get(), static_cast<off_t>(text.size())) != 0) return fail(errno);
+    if (::fsync(f.get()) != 0) return fail(errno);
   }
   return ok_status();
 }

@@ -32,8 +32,10 @@ proto::WireProfile to_profile(ProtocolVersion v) {
 // key_out: the file, then the stdout line (a failed file write prints no line).
 class KeyOutSink final : public base::KeySink {
  public:
-  explicit KeyOutSink(std::string path)
-      : path_(path), file_(KeyOutFile::prepare(path, [](const std::string& m) { log_warn(m); })) {
+  KeyOutSink(std::string path, const KeyOutFile::CreateCheck& can_create_in)
+      : path_(path),
+        file_(KeyOutFile::prepare(path, [](const std::string& m) { log_warn(m); },
+                                  can_create_in)) {
     if (std::size_t n = file_.removed_temp_files()) {
       log_info("removed " + std::to_string(n) + " temporary file(s) of an interrupted write of " +
                debug_quote(path_));
@@ -58,8 +60,9 @@ class KeyOutSink final : public base::KeySink {
 
 }  // namespace
 
-std::unique_ptr<base::KeySink> make_key_out_sink(std::string key_out_path) {
-  return std::make_unique<KeyOutSink>(std::move(key_out_path));
+std::unique_ptr<base::KeySink> make_key_out_sink(
+    std::string key_out_path, const std::function<bool(const std::string&)>& can_create_in) {
+  return std::make_unique<KeyOutSink>(std::move(key_out_path), can_create_in);
 }
 
 Result<PeerSpec> load_peer(const PeerConfig& pc, std::size_t index,
@@ -104,7 +107,7 @@ Result<PeerSpec> load_peer(const PeerConfig& pc, std::size_t index,
   if (pc.osk_organization && pc.osk_label) {
     spec.osk = proto::OskDomain{*pc.osk_organization, *pc.osk_label};
   }
-  if (pc.key_out) spec.sinks.push_back(make_key_out_sink(*pc.key_out));
+  if (pc.key_out) spec.sinks.push_back(make_key_out_sink(*pc.key_out, factories.key_out_writer_can_create_in));
   if (pc.wireguard) {
     auto sink = factories.wireguard(*pc.wireguard, index);
     if (!sink) return sink.error().context(n + ": WireGuard target");

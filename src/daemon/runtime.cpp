@@ -298,6 +298,9 @@ void Runtime::Impl::on_key_event(proto::KeyEvent& ev, Timestamp now, Output& out
       out.events.push_back(std::move(rej));
     } else if (r.outcome == base::SinkOutcome::kFailed) {
       note_failure(std::move(r.message), out);
+      out.events.back().peer = ref_of(*p);
+      out.events.back().peer_id = id;
+      out.events.back().key_output = true;
       return;  // as before: the first failing sink ends this key event
     }
   }

@@ -11,7 +11,7 @@ constexpr std::span<uint8_t> kNoPlaintext{};
 }
 
 std::optional<std::vector<uint8_t>> Server::Impl::initiate(uint32_t index, Timestamp now) {
-  Peer& p = *peers[index];
+  Peer& p = mut(index);
   // kAuto settled on another wire: try V02 once (a peer that started later may speak it).
   const bool probe = p.configured == WireProfile::kAuto && p.learned &&
                      *p.learned != WireProfile::kV02 && !p.probed_v02;
@@ -25,7 +25,7 @@ std::optional<std::vector<uint8_t>> Server::Impl::initiate(uint32_t index, Times
   hs->probe = probe;
   hs->created = now;
   hs->cookie_value = CookieValue::random(*rng_);  // IHI1
-  ChainingKey ck(h, p.consts[hi].ck_init);
+  ChainingKey ck(h, p.consts.ck_init(hi));
 
   // IHI2; the index holds the ids of all peers' handshakes and sessions, so avoid clashes.
   bool fresh = false;
@@ -57,11 +57,11 @@ std::optional<std::vector<uint8_t>> Server::Impl::initiate(uint32_t index, Times
   kems_->static_encaps(sctr, shk, *p.pk, *rng_);
   ck.mix_all(*p.pk, shk.reveal(), sctr);
 
-  ck.encrypt_and_mix(out.subspan(L.pidi_ct(), wire::kPidCtSize), own_[hi].pid);  // IHI6
+  ck.encrypt_and_mix(out.subspan(L.pidi_ct(), wire::kPidCtSize), own_.pid(hi));  // IHI6
   ck.mix_all(*own_pk_, p.psk.reveal());                                          // IHI7
   ck.encrypt_and_mix(out.subspan(L.auth(), wire::kTagSize), {});                 // IHI8
 
-  seal_mac(out, p.consts[hi].mac_key, h);
+  seal_mac(out, p.consts.mac_key(hi), h);
   if (!is_legacy(profile)) seal_cookie(out, hs->cookie_value.reveal());  // legacy: zeros
 
   hs->ck.emplace(std::move(ck));
@@ -87,7 +87,7 @@ HandleResult Server::Impl::on_resp_hello(std::span<const uint8_t> msg, Timestamp
   auto it = by_sid_.find(sid_key(sidi));
   if (it == by_sid_.end()) return drop(DropReason::kNoSuchSession);
   const uint32_t index = it->second;
-  Peer& p = *peers[index];
+  Peer& p = mut(index);
   if (!p.hs || p.hs->sidi != sidi || p.hs->state != InitiatorHandshake::State::kAwaitRespHello ||
       is_legacy(p.hs->profile) != legacy) {
     return drop(DropReason::kUnexpected);
@@ -95,7 +95,7 @@ HandleResult Server::Impl::on_resp_hello(std::span<const uint8_t> msg, Timestamp
   InitiatorHandshake& hs = *p.hs;
   const HashChoice h = hash_of(hs.profile);
   const int hi = hash_index(h);
-  if (!mac_ok(msg, own_[hi].mac_key, h)) return drop(DropReason::kBadMac);
+  if (!mac_ok(msg, own_.mac_key(hi), h)) return drop(DropReason::kBadMac);
   // Two decapsulations follow: under load, only as many RespHellos as InitHellos we sent.
   if (!take_answer(hs, now)) return drop(DropReason::kUnderLoad);
 
@@ -155,7 +155,7 @@ HandleResult Server::Impl::on_resp_hello(std::span<const uint8_t> msg, Timestamp
   std::copy(sidr.begin(), sidr.end(), out.begin() + wire::init_conf::kSidr);
   std::copy(biscuit.begin(), biscuit.end(), out.begin() + wire::init_conf::kBiscuit);
   ck.encrypt_and_mix(out.subspan(wire::init_conf::kAuth, wire::kTagSize), {});  // ICI4
-  seal_mac(out, p.consts[hi].mac_key, h);
+  seal_mac(out, p.consts.mac_key(hi), h);
   if (!legacy) seal_cookie(out, hs.cookie_value.reveal());
 
   // ICI7: the session is live and the key is out; keep the handshake to retransmit InitConf
@@ -186,13 +186,13 @@ HandleResult Server::Impl::on_empty_data(std::span<const uint8_t> msg, Timestamp
   auto it = by_sid_.find(sid_key(sid));
   if (it == by_sid_.end()) return drop(DropReason::kNoSuchSession);
   const uint32_t index = it->second;
-  Peer& p = *peers[index];
+  Peer& p = mut(index);
   if (!p.hs || p.hs->sidi != sid || p.hs->state != InitiatorHandshake::State::kAwaitEmptyData) {
     return drop(DropReason::kUnexpected);
   }
   InitiatorHandshake& hs = *p.hs;
   const HashChoice h = hash_of(hs.profile);
-  if (!mac_ok(msg, own_[hash_index(h)].mac_key, h)) return drop(DropReason::kBadMac);
+  if (!mac_ok(msg, own_.mac_key(hash_index(h)), h)) return drop(DropReason::kBadMac);
   if (!take_answer(hs, now)) return drop(DropReason::kUnderLoad);
 
   // Any counter not below the last one accepted: Rust sends 0, go-rosenpass 1 (§15.9).
@@ -220,7 +220,7 @@ HandleResult Server::Impl::on_cookie_reply(std::span<const uint8_t> msg, Timesta
   auto it = by_sid_.find(sid_key(sid));
   if (it == by_sid_.end()) return drop(DropReason::kNoSuchSession);
   const uint32_t index = it->second;
-  Peer& p = *peers[index];
+  Peer& p = mut(index);
   if (!p.hs || p.hs->sidi != sid || is_legacy(p.hs->profile)) {
     return drop(DropReason::kUnexpected);
   }

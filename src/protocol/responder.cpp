@@ -72,7 +72,7 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
   std::copy_n(msg.begin() + L.sidi(), wire::kSidSize, sidi.begin());
   auto epki = wire::field<wire::kEpkiSize>(msg, L.epki());
 
-  ChainingKey ck(h, own_[hi].ck_init);  // IHR1
+  ChainingKey ck(h, own_.ck_init(hi));  // IHR1
   ck.mix_all(sidi, epki);               // IHR4
   auto sctr = msg.subspan(L.sctr(), L.sct_size);
   mceliece::SharedKey shk;
@@ -86,7 +86,7 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
   auto found = peer_by_pid(h, pidi);
   if (!found) return drop(DropReason::kUnknownPeer);
   const uint32_t index = *found;
-  Peer& p = *peers[index];
+  Peer& p = mut(index);
   if (!profile_allows(p, used)) return drop(DropReason::kWrongProfile);
 
   ck.mix_all(*p.pk, p.psk.reveal());                                               // IHR7
@@ -140,7 +140,7 @@ HandleResult Server::Impl::on_init_hello(std::span<const uint8_t> msg,
       biscuits_.seal(biscuit, pidi, ck.reveal(), biscuit_ad(h, sidi, sidr), now, *rng_);
   ck.mix(biscuit);
   ck.encrypt_and_mix(out.subspan(R.auth(), wire::kTagSize), {});  // RHR7
-  seal_mac(out, p.consts[hi].mac_key, h);                         // cookie field stays zero
+  seal_mac(out, p.consts.mac_key(hi), h);                         // cookie field stays zero
 
   remember_issued(p, number, used);
   if (yield) drop_handshake(index);
@@ -163,10 +163,10 @@ HandleResult Server::Impl::on_init_conf(std::span<const uint8_t> msg, Timestamp 
   // EmptyData again, without crypto and without a second key event.
   const auto digest = init_conf_hash(msg);
   if (auto it = by_sid_.find(sid_key(sidr)); it != by_sid_.end()) {
-    Peer& p = *peers[it->second];
+    Peer& p = mut(it->second);
     if (p.cache && p.session && p.session->sidm == sidr &&
         crypto::ct_equal(digest, p.cache->init_conf_hash)) {
-      if (!mac_ok(msg, own_[hash_index(p.cache->hash)].mac_key, p.cache->hash)) {
+      if (!mac_ok(msg, own_.mac_key(hash_index(p.cache->hash)), p.cache->hash)) {
         return drop(DropReason::kBadMac);
       }
       std::vector<uint8_t> again(p.cache->empty_data.begin(), p.cache->empty_data.end());
@@ -186,7 +186,7 @@ HandleResult Server::Impl::on_init_conf(std::span<const uint8_t> msg, Timestamp 
   auto found = peer_by_pid(h, contents->pidi);
   if (!found) return drop(DropReason::kUnknownPeer);
   const uint32_t index = *found;
-  Peer& p = *peers[index];
+  Peer& p = mut(index);
   if (p.configured != WireProfile::kAuto && hash_of(p.configured) != h) {
     return drop(DropReason::kWrongProfile);
   }
@@ -246,7 +246,7 @@ HandleResult Server::Impl::on_init_conf(std::span<const uint8_t> msg, Timestamp 
   std::array<uint8_t, crypto::kAeadNonceSize> nonce{};
   Key32 txkr = ck.derive(crypto::hash_domains(h).responder_enc);
   crypto::aead::seal(out.subspan(ed::kAuth, wire::kTagSize), txkr.reveal(), nonce, {}, {});
-  seal_mac(out, p.consts[hi].mac_key, h);
+  seal_mac(out, p.consts.mac_key(hi), h);
   std::vector<uint8_t> reply(out.begin(), out.end());
   p.cache = cached;
   return {std::move(reply), std::move(event), PeerHandle{index}};

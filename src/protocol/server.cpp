@@ -1,6 +1,5 @@
 // Server setup, dispatch, the session index and the public API forwarding.
 #include <algorithm>
-#include <stdexcept>
 
 #include "rosenpass/crypto/constant_time.h"
 #include "rosenpass/crypto/keccak.h"
@@ -20,36 +19,42 @@ std::vector<HashChoice> hashes_for(WireProfile p) {
   return {hash_of(p)};
 }
 
+// Server::create() has refused a config without KEMs in a build without the real ones.
 const KemSuite* pick_kems(const KemSuite* given) {
-  if (given) return given;
 #ifdef RP_HAVE_KEMS
-  return &default_kem_suite();
-#else
-  throw std::invalid_argument("no KEM implementation was built; pass ServerConfig::kems");
+  if (!given) return &default_kem_suite();
 #endif
+  return given;
 }
 
 }  // namespace
 
-const HashValue& KeyConstantsCache::pid(int hi) const {
-  if (have_[hi] == Have::kNone) {
-    const HashChoice h = hash_at(hi);
-    c_[hi].pid = crypto::keyed_hash(h, crypto::hash_domains(h).peer_id, *pk_);
-    have_[hi] = Have::kPid;
-  }
-  return c_[hi].pid;
-}
-
-KeyConstants& KeyConstantsCache::operator[](int hi) const {
-  if (have_[hi] != Have::kAll) {
-    pid(hi);
+const HashValue& KeyConstantsCache::get(int hi, Field f) const {
+  if (!(have_[hi] & (1u << f))) {
     const HashChoice h = hash_at(hi);
     const auto& d = crypto::hash_domains(h);
-    c_[hi].ck_init = crypto::keyed_hash(h, d.chaining_key_init, *pk_);
-    c_[hi].mac_key = crypto::keyed_hash(h, d.mac, *pk_);
-    have_[hi] = Have::kAll;
+    switch (f) {
+      case kPid:
+        c_[hi].pid = crypto::keyed_hash(h, d.peer_id, *pk_);
+        break;
+      case kCkInit:
+        c_[hi].ck_init = crypto::keyed_hash(h, d.chaining_key_init, *pk_);
+        break;
+      case kMacKey:
+        c_[hi].mac_key = crypto::keyed_hash(h, d.mac, *pk_);
+        break;
+    }
+    have_[hi] = uint8_t(have_[hi] | (1u << f));
   }
-  return c_[hi];
+  switch (f) {
+    case kPid:
+      return c_[hi].pid;
+    case kCkInit:
+      return c_[hi].ck_init;
+    case kMacKey:
+      break;
+  }
+  return c_[hi].mac_key;
 }
 
 LazyCookieKey::operator std::span<const uint8_t, 32>() const {
@@ -67,7 +72,6 @@ Server::Impl::Impl(ServerConfig config)
       biscuits_(*rng_),
       cookies_(*rng_),
       limiter_(*rng_) {
-  if (!own_pk_) throw std::invalid_argument("server needs its public key");
   own_ = KeyConstantsCache(own_pk_.get());
   own_cookie_key_ = LazyCookieKey(own_pk_.get());
 }
@@ -80,8 +84,11 @@ std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
   p->may_initiate = config.may_initiate;
   if (config.psk) p->psk = std::move(*config.psk);
   p->consts = KeyConstantsCache(p->pk.get());
-  const HashValue& identity = p->consts.pid(hash_index(HashChoice::kBlake2b));
-  if (identities_.count(identity)) return std::nullopt;
+  // Public keys are public: plain comparisons; McEliece keys differ within their first bytes.
+  const uint64_t prefix = wire::load_u64_le(std::span<const uint8_t>(*p->pk).first<8>());
+  for (auto [it, end] = by_key_prefix_.equal_range(prefix); it != end; ++it) {
+    if (*find(it->second)->pk == *p->pk) return std::nullopt;
+  }
   for (HashChoice h : hashes_for(p->configured)) {
     int hi = hash_index(h);
     p->osk_domain[hi] = config.osk.organization.empty()
@@ -93,19 +100,13 @@ std::optional<PeerHandle> Server::Impl::add_peer(PeerConfig config) {
   p->wins_races =
       std::lexicographical_compare(p->pk->begin(), p->pk->end(), own_pk_->begin(), own_pk_->end());
   uint32_t index = static_cast<uint32_t>(peers.size());
-  identities_.emplace(identity, index);
+  by_key_prefix_.emplace(prefix, index);
   for (WireProfile w : {WireProfile::kV02, WireProfile::kV03, WireProfile::kV02pc}) {
     if (profile_allows(*p, w)) ++allowed_[static_cast<std::size_t>(w)];
   }
-  for (HashChoice h : hashes_for(p->configured)) {
-    const int hi = hash_index(h);
-    if (h == HashChoice::kBlake2b || p->configured != WireProfile::kAuto) {
-      by_pid_[hi].emplace(p->consts.pid(hi), index);
-    } else {
-      unindexed_[hi].push_back(index);
-    }
-  }
+  for (HashChoice h : hashes_for(p->configured)) unindexed_[hash_index(h)].push_back(index);
   peers.push_back(std::move(p));
+  touch(index);  // its first initiation is due
   return PeerHandle{index};
 }
 
@@ -115,7 +116,8 @@ bool Server::Impl::remove_peer(uint32_t index) {
   for (auto& index_of : by_pid_) {
     std::erase_if(index_of, [index](const auto& entry) { return entry.second == index; });
   }
-  std::erase_if(identities_, [index](const auto& entry) { return entry.second == index; });
+  std::erase_if(by_key_prefix_, [index](const auto& entry) { return entry.second == index; });
+  for (auto& pending : unindexed_) std::erase(pending, index);
   for (WireProfile w : {WireProfile::kV02, WireProfile::kV03, WireProfile::kV02pc}) {
     if (profile_allows(*p, w)) --allowed_[static_cast<std::size_t>(w)];
   }
@@ -249,10 +251,10 @@ std::optional<HashChoice> Server::Impl::discover_hash(std::span<const uint8_t> m
                                                       bool legacy) const {
   // §13.8: the mac under each candidate hash tells which one the sender used; SHAKE256
   // first, as the reference tries it first. The legacy wire only knows BLAKE2b.
-  if (!legacy && mac_ok(msg, own_[1].mac_key, HashChoice::kShake256)) {
+  if (!legacy && mac_ok(msg, own_.mac_key(1), HashChoice::kShake256)) {
     return HashChoice::kShake256;
   }
-  if (mac_ok(msg, own_[0].mac_key, HashChoice::kBlake2b)) return HashChoice::kBlake2b;
+  if (mac_ok(msg, own_.mac_key(0), HashChoice::kBlake2b)) return HashChoice::kBlake2b;
   return std::nullopt;
 }
 
@@ -265,13 +267,33 @@ std::optional<uint32_t> Server::Impl::peer_by_pid(HashChoice h,
   HashValue key;
   std::copy(pid.begin(), pid.end(), key.begin());
   auto& m = by_pid_[hash_index(h)];
-  for (uint32_t i : unindexed_[hash_index(h)]) {
-    if (const Peer* p = find(i)) m.emplace(p->consts.pid(hash_index(h)), i);
-  }
-  unindexed_[hash_index(h)].clear();
   auto it = m.find(key);
+  if (it == m.end() && !unindexed_[hash_index(h)].empty()) {
+    // The sender may be a peer whose id is not indexed yet: index them all now (once).
+    for (uint32_t i : unindexed_[hash_index(h)]) {
+      if (const Peer* p = find(i)) m.emplace(p->consts.pid(hash_index(h)), i);
+    }
+    unindexed_[hash_index(h)].clear();
+    it = m.find(key);
+  }
   if (it == m.end()) return std::nullopt;
   return it->second;
+}
+
+bool Server::Impl::index_some(std::size_t budget) const {
+  for (int hi = 0; hi < kHashCount; ++hi) {
+    auto& pending = unindexed_[hi];
+    while (!pending.empty()) {
+      if (budget == 0) return true;
+      const uint32_t i = pending.back();
+      pending.pop_back();
+      const Peer* p = find(i);
+      if (!p) continue;
+      if (!p->consts.has_pid(hi)) --budget;
+      by_pid_[hi].emplace(p->consts.pid(hi), i);
+    }
+  }
+  return false;
 }
 
 HashValue Server::Impl::biscuit_ad(HashChoice h, const SessionId& sidi,
@@ -304,7 +326,7 @@ void Server::Impl::release_sid(const SessionId& sid, uint32_t peer) {
 }
 
 void Server::Impl::drop_handshake(uint32_t peer) {
-  Peer& p = *peers[peer];
+  Peer& p = mut(peer);
   if (!p.hs) return;
   SessionId sid = p.hs->sidi;
   p.hs.reset();
@@ -312,7 +334,7 @@ void Server::Impl::drop_handshake(uint32_t peer) {
 }
 
 void Server::Impl::install_session(uint32_t peer, Session s) {
-  Peer& p = *peers[peer];
+  Peer& p = mut(peer);
   std::optional<SessionId> old;
   if (p.session) old = p.session->sidm;
   p.session = s;
@@ -332,6 +354,15 @@ void Server::Impl::schedule_retransmit(InitiatorHandshake& hs, Timestamp now) {
   ++hs.tx_count;
 }
 
+void Server::Impl::touch(uint32_t index) {
+  if (polling_) return;  // poll() reschedules the peer it works on itself
+  Peer* p = find(index);
+  if (p && !p->touched) {
+    p->touched = true;
+    touched_.push_back(index);
+  }
+}
+
 PollResult Server::Impl::poll(Timestamp now) {
   PollResult r;
   Timestamp next = now + timing::kMaxSleep;
@@ -339,8 +370,53 @@ PollResult Server::Impl::poll(Timestamp now) {
   if (auto t = biscuits_.expire(now, *rng_)) consider(*t);
   if (auto t = cookies_.expire(now)) consider(*t);
 
-  for (uint32_t i = 0; i < peers.size(); ++i) {
-    if (!peers[i]) continue;  // removed
+  // Only peers whose state changed since the last poll and those with a timer due: O(log n)
+  // per event instead of a scan of every peer. Worked on in index order, as a scan would.
+  std::vector<uint32_t> work;
+  work.swap(touched_);
+  for (uint32_t i : work) {
+    if (Peer* p = find(i)) p->touched = false;
+  }
+  while (!timers_.empty() && timing::due(timers_.top().at, now)) {
+    const TimerEntry e = timers_.top();
+    timers_.pop();
+    Peer* p = find(e.peer);
+    if (p && p->timer_at == e.at) work.push_back(e.peer);  // else stale: rescheduled since
+  }
+  std::sort(work.begin(), work.end());
+  work.erase(std::unique(work.begin(), work.end()), work.end());
+  polling_ = true;
+  for (uint32_t i : work) {
+    Peer* p = find(i);
+    if (!p) continue;  // removed
+    p->timer_at = poll_peer(i, now, r);
+    if (p->timer_at != Timestamp::max()) timers_.push({p->timer_at, i});
+  }
+  polling_ = false;
+  // Stale entries (a peer rescheduled or removed) pile up only between their times; drop
+  // them when they outnumber the peers.
+  if (timers_.size() > 2 * peers.size() + 64) {
+    std::vector<TimerEntry> live;
+    for (uint32_t i = 0; i < peers.size(); ++i) {
+      if (peers[i] && peers[i]->timer_at != Timestamp::max())
+        live.push_back({peers[i]->timer_at, i});
+    }
+    timers_ = decltype(timers_)(std::greater<>(), std::move(live));
+  }
+  if (!timers_.empty()) consider(timers_.top().at);
+  // Peer ids not indexed yet: a few per poll, never before this poll's datagrams are out.
+  if (!unindexed_[0].empty() || !unindexed_[1].empty()) {
+    if (r.datagrams.empty()) index_some(kIdsIndexedPerPoll);
+    if (!unindexed_[0].empty() || !unindexed_[1].empty()) consider(now + kIdIndexInterval);
+  }
+  r.next_wakeup = std::max(next, now);
+  return r;
+}
+
+Timestamp Server::Impl::poll_peer(uint32_t i, Timestamp now, PollResult& r) {
+  Timestamp next = Timestamp::max();
+  auto consider = [&](Timestamp t) { next = std::min(next, t); };
+  {
     Peer& p = *peers[i];
     if (p.cache && timing::due(p.cache->stored + timing::kInitConfCacheLifetime, now)) {
       p.cache.reset();
@@ -404,7 +480,10 @@ PollResult Server::Impl::poll(Timestamp now) {
                                                    : timing::kRekeyAfterInitiator));
       }
       if (timing::due(start, now)) {
-        if (auto m = initiate(i, now)) r.datagrams.push_back({PeerHandle{i}, std::move(*m)});
+        if (auto m = initiate(i, now))
+          r.datagrams.push_back({PeerHandle{i}, std::move(*m)});
+        else
+          consider(now + std::chrono::seconds(1));  // no free session id: try again
       } else {
         consider(start);
       }
@@ -416,8 +495,7 @@ PollResult Server::Impl::poll(Timestamp now) {
     if (p.session) consider(p.session->created + timing::kRejectAfter);
     if (p.cache) consider(p.cache->stored + timing::kInitConfCacheLifetime);
   }
-  r.next_wakeup = std::max(next, now);
-  return r;
+  return next;
 }
 
 // ---- public API ----
@@ -432,7 +510,7 @@ std::unique_ptr<Server> Server::create(ServerConfig config, std::string* error) 
     if (error) *error = why;
     return nullptr;
   }
-  return std::make_unique<Server>(std::move(config));
+  return std::unique_ptr<Server>(new Server(std::move(config)));
 }
 
 Server::Server(ServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -451,7 +529,10 @@ bool Server::remove_peer(PeerHandle peer) {
 }
 
 void Server::set_may_initiate(PeerHandle peer, bool may) {
-  if (Peer* p = impl_->find(peer.index)) p->may_initiate = may;
+  if (Peer* p = impl_->find(peer.index)) {
+    p->may_initiate = may;
+    impl_->touch(peer.index);
+  }
 }
 
 void Server::expect_sender(PeerHandle peer, std::span<const uint8_t> sender) {
@@ -503,8 +584,8 @@ uint64_t Server::dropped(DropReason reason) const {
 }
 
 std::size_t Server::peer_count() const {
-  return static_cast<std::size_t>(
-      std::count_if(impl_->peers.begin(), impl_->peers.end(), [](const auto& p) { return p != nullptr; }));
+  return static_cast<std::size_t>(std::count_if(impl_->peers.begin(), impl_->peers.end(),
+                                                [](const auto& p) { return p != nullptr; }));
 }
 
 }  // namespace rosenpass::protocol

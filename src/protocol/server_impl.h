@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <unordered_map>
 #include <vector>
 
@@ -45,22 +46,25 @@ struct KeyConstants {
   HashValue mac_key;  // hash(lhash("mac"), spk): macs of messages sent to spk's owner
 };
 
-// The KeyConstants of one public key per hash, computed on first use: with many peers,
-// start-up hashes each 512 KiB key only for the peer id (the index needs it); the chaining-key
-// and mac constants follow at the first handshake under that hash.
+// The KeyConstants of one public key per hash, each computed on first use: a peer's id only
+// when an InitHello from it must be looked up (or its id is asked for), its chaining-key and
+// mac constants at its first handshake under that hash; our own id, chaining-key and mac
+// constants when a handshake first needs each. One unneeded pass costs ~0.5 ms.
 class KeyConstantsCache {
  public:
   KeyConstantsCache() = default;
   explicit KeyConstantsCache(const mceliece::PublicKey* pk) : pk_(pk) {}
-  const HashValue& pid(int hash_index) const;
-  // All three constants for a hash (index as hash_index()).
-  KeyConstants& operator[](int hash_index) const;
+  const HashValue& pid(int hash_index) const { return get(hash_index, kPid); }
+  const HashValue& ck_init(int hash_index) const { return get(hash_index, kCkInit); }
+  const HashValue& mac_key(int hash_index) const { return get(hash_index, kMacKey); }
+  bool has_pid(int hash_index) const { return have_[hash_index] & (1u << kPid); }
 
  private:
-  enum class Have : uint8_t { kNone, kPid, kAll };
+  enum Field : uint8_t { kPid, kCkInit, kMacKey };
+  const HashValue& get(int hash_index, Field f) const;
   const mceliece::PublicKey* pk_ = nullptr;
   mutable std::array<KeyConstants, kHashCount> c_{};
-  mutable std::array<Have, kHashCount> have_{};
+  mutable std::array<uint8_t, kHashCount> have_{};  // bit per Field
 };
 
 // cookie_reply_key(pk) on first use: a SHAKE256 pass over 512 KiB that only the cookie
@@ -169,7 +173,16 @@ struct Peer {
   std::unique_ptr<InitiatorHandshake> hs;
   std::optional<Session> session;
   std::optional<CachedConfirmation> cache;
+
+  // poll()'s bookkeeping: the time of this peer's entry in the timer heap (max: none), and
+  // whether its state changed since the last poll (Server::Impl::touch).
+  Timestamp timer_at = Timestamp::max();
+  bool touched = false;
 };
+
+// Peer ids hashed per poll() while some are not indexed yet (Server::Impl::index_some).
+inline constexpr std::size_t kIdsIndexedPerPoll = 2;
+inline constexpr Timestamp kIdIndexInterval = std::chrono::milliseconds(1);  // between such polls
 
 class Server::Impl {
  public:
@@ -180,6 +193,8 @@ class Server::Impl {
   HandleResult handle(std::span<const uint8_t> msg, std::span<const uint8_t> sender, Timestamp now);
   PollResult poll(Timestamp now);
   std::optional<std::vector<uint8_t>> initiate(uint32_t peer, Timestamp now);
+  // The peer's timers may have changed: the next poll() looks at it.
+  void touch(uint32_t index);
   WireProfile active_profile(const Peer& p) const;
 
   // Replay hooks (test-vectors/README.md): overwrite secret values, keep creation times.
@@ -210,6 +225,14 @@ class Server::Impl {
   void untrack_sender(std::optional<uint64_t>& slot);
   bool any_peer_allows(WireProfile used) const;
 
+  // A peer about to be changed (touched for poll()).
+  Peer& mut(uint32_t index) {
+    touch(index);
+    return *peers[index];
+  }
+  // poll() for one peer; returns when it is due next (max: nothing scheduled).
+  Timestamp poll_peer(uint32_t index, Timestamp now, PollResult& r);
+
   HandleResult drop(DropReason r) {
     ++drops[static_cast<std::size_t>(r)];
     HandleResult out;
@@ -223,6 +246,8 @@ class Server::Impl {
   std::optional<HashChoice> discover_hash(std::span<const uint8_t> msg, bool legacy) const;
   bool profile_allows(const Peer& p, WireProfile used) const;
   std::optional<uint32_t> peer_by_pid(HashChoice h, std::span<const uint8_t, 32> pid) const;
+  // Indexes up to `budget` peers' ids (hash passes); false when none are left.
+  bool index_some(std::size_t budget) const;
   HashValue biscuit_ad(HashChoice h, const SessionId& sidi, const SessionId& sidr) const;
   std::array<uint8_t, 16> init_conf_hash(std::span<const uint8_t> msg) const;
 
@@ -254,13 +279,25 @@ class Server::Impl {
   Timestamp loaded_until_{};
   std::array<int, 3> allowed_{};  // peers allowing each wire (V02, V03, V02-pc), kAuto in all
 
-  // Peer ids -> peer index, per hash. An auto peer's SHAKE256 id (a 512 KiB pass) is indexed
-  // at the first lookup under SHAKE256 (`unindexed_`); duplicates are found by the BLAKE2b id
-  // every peer has (`identities_`).
+  // Peer ids -> peer index, per hash. A peer's id (a 512 KiB hash pass) is computed after it
+  // was added: a few per poll() (index_some) or, at an InitHello from an id not indexed yet,
+  // all that are left (`unindexed_`). Adding a peer hashes nothing: duplicates are found by
+  // comparing the public keys themselves (`by_key_prefix_`: first 8 bytes -> peers).
   mutable std::array<std::map<HashValue, uint32_t>, kHashCount> by_pid_;
   mutable std::array<std::vector<uint32_t>, kHashCount> unindexed_;
-  std::map<HashValue, uint32_t> identities_;
+  std::unordered_multimap<uint64_t, uint32_t> by_key_prefix_;
   std::unordered_map<uint32_t, uint32_t> by_sid_;  // session id -> peer index
+
+  // Peers' next due times (min-heap; an entry is live while it equals the peer's timer_at)
+  // and the peers touched since the last poll.
+  struct TimerEntry {
+    Timestamp at;
+    uint32_t peer;
+    auto operator<=>(const TimerEntry&) const = default;
+  };
+  std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
+  std::vector<uint32_t> touched_;
+  bool polling_ = false;
 };
 
 // Reaches inside a Server (the recorded-vector replay test); not part of the API.

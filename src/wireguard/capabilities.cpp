@@ -5,7 +5,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <cstring>
 
 namespace rosenpass::wireguard {
@@ -34,18 +36,28 @@ bool has_effective_net_admin() {
   return get_caps(c) && in(c.data, CAP_NET_ADMIN, &__user_cap_data_struct::effective);
 }
 
-std::optional<std::string> restrict_capabilities(CapabilityRole role) {
+std::span<const int> key_output_capabilities() {
+  static constexpr int kCaps[] = {CAP_DAC_OVERRIDE, CAP_CHOWN, CAP_FOWNER};
+  return kCaps;
+}
+
+std::optional<std::string> restrict_capabilities(CapabilityRole role,
+                                                 std::span<const int> also_keep) {
   CapSets c;
   if (!get_caps(c)) return std::string("capget: ") + std::strerror(errno);
   bool keep_net_admin = role != CapabilityRole::kNone &&
                         in(c.data, CAP_NET_ADMIN, &__user_cap_data_struct::permitted);
+  auto kept = [&](int cap) {
+    return std::find(also_keep.begin(), also_keep.end(), cap) != also_keep.end() &&
+           in(c.data, cap, &__user_cap_data_struct::permitted);
+  };
 
   // The bounding set limits what any later exec can gain, including root's exec rule.
   // Dropping from it needs CAP_SETPCAP; without it there is nothing a child could gain anyway
   // beyond file capabilities.
   if (in(c.data, CAP_SETPCAP, &__user_cap_data_struct::effective)) {
     for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) {
-      if (keep_net_admin && cap == CAP_NET_ADMIN) continue;
+      if ((keep_net_admin && cap == CAP_NET_ADMIN) || kept(cap)) continue;
       if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
         return std::string("dropping bounding capability: ") + std::strerror(errno);
       }
@@ -53,7 +65,13 @@ std::optional<std::string> restrict_capabilities(CapabilityRole role) {
   }
   ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 
-  for (auto& d : c.data) d = {};
+  CapSets next;
+  for (int cap : also_keep) {
+    if (!kept(cap)) continue;
+    next.data[CAP_TO_INDEX(cap)].permitted |= CAP_TO_MASK(cap);
+    next.data[CAP_TO_INDEX(cap)].effective |= CAP_TO_MASK(cap);
+  }
+  for (std::size_t i = 0; i < std::size(c.data); ++i) c.data[i] = next.data[i];
   if (keep_net_admin) {
     auto& d = c.data[CAP_TO_INDEX(CAP_NET_ADMIN)];
     d.permitted |= CAP_TO_MASK(CAP_NET_ADMIN);

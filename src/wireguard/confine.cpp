@@ -13,7 +13,7 @@ std::optional<std::string> confine_process(const ConfineOptions& o) {
     if (auto* e = std::get_if<std::string>(&user)) return *e;
     if (auto e = hardening::switch_user(std::get<hardening::UserIdentity>(user))) return e;
   }
-  if (auto e = restrict_capabilities(o.role)) return e;
+  if (auto e = restrict_capabilities(o.role, o.keep_capabilities)) return e;
   if (!o.seccomp) {
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return std::string("no_new_privs failed");
     return std::nullopt;

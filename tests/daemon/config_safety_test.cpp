@@ -254,7 +254,11 @@ TEST(ConfigSafety, ValidateAndStartRefuseWithTheSameMessage) {
       << r.err;
   r = run_app({"exchange-config", d / "c.toml"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("is our secret-key file"), std::string::npos) << r.err;
+  // The daemon's refusal names the config file too.
+  EXPECT_NE(r.err.find("config file \"" + d / "c.toml" + "\": peer 0 key_out \"" + d / "sk" +
+                       "\" is our secret-key file"),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(test::read_text(d / "sk"), test::real_keypair(0).sk);
 }
 
@@ -316,6 +320,79 @@ TEST(ConfigSafety, TildeWithoutHomeStopsValidate) {
       << err;
   EXPECT_EQ(err.find("invalid peer"), std::string::npos) << err;
   EXPECT_EQ(err.find("b.toml"), std::string::npos) << err;
+  // The key and the file, after the reference's wording (the TOML library reads keys in
+  // sorted order: `peers` before `public_key`).
+  EXPECT_NE(err.find("home diretory (`public_key` of peer 0 in config file \"" + d / "a.toml" +
+                     "\")"),
+            std::string::npos)
+      << err;
+}
+
+TEST(ConfigSafety, TildeWithoutHomeNamesThePeerKeyAndFile) {
+  auto r = parse_config("listen = []\n[[peers]]\npublic_key = \"/pk\"\nkey_out = \"~/out\"\n",
+                        "/etc/rp.toml", std::nullopt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message,
+            "config file contains \"~\" but can not determine home diretory (`key_out` of peer 0 "
+            "in config file \"/etc/rp.toml\")");
+}
+
+// exchange-config names the config file when the TOML is refused (validate already did).
+TEST(ConfigSafety, ExchangeConfigNamesTheFileOfARefusedToml) {
+  ScratchDir d;
+  std::string key = "a";
+  for (int i = 1; i < 100; ++i) key += ".a";
+  test::write_text(d / "deep.toml", "[" + key + "]\n");
+  auto r = run_app({"exchange-config", d / "deep.toml"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("could not load config file \"" + d / "deep.toml" + "\""),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("TOML input refused: line 1: "), std::string::npos) << r.err;
+}
+
+// validate judges `user` as the daemon does: an unknown user is a logical error, and key_out
+// is checked as that user (here one that can not write the root-only directory).
+TEST(ConfigSafety, ValidateChecksTheServiceUser) {
+  ScratchDir d;
+  test::write_real_keypair(0, d / "pk", d / "sk");
+  test::write_real_keypair(1, d / "peer.pk", d / "peer.sk");
+  auto config = [&](const std::string& user) {
+    return "public_key = \"" + d / "pk" + "\"\nsecret_key = \"" + d / "sk" +
+           "\"\nlisten = []\nuser = \"" + user + "\"\n[[peers]]\npublic_key = \"" +
+           d / "peer.pk" + "\"\nkey_out = \"" + d / "out" + "\"\n";
+  };
+  test::write_text(d / "c.toml", config("no-such-user-here"));
+  auto r = run_app({"validate", d / "c.toml"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.err.find("contains logical errors: '`user` in config file \"" + d / "c.toml" +
+                       "\": no such user \"no-such-user-here\"'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("passed all logical checks"), std::string::npos) << r.err;
+  // The scratch directory is 0700 and ours: uid 65534 can not create key_out in it.
+  ASSERT_EQ(::chmod(d.path().c_str(), 0700), 0);
+  test::write_text(d / "c.toml", config("65534"));
+  r = run_app({"validate", d / "c.toml"});
+  EXPECT_NE(r.err.find("contains logical errors: 'peer 0 key_out \"" + d / "out" +
+                       "\" can not be written by uid 65534"),
+            std::string::npos)
+      << r.err;
+}
+
+// The finding about a peer with our own public key is printed at the default log level.
+TEST(ConfigSafety, ValidateShowsOwnKeyPeerAtDefaultLevel) {
+  ScratchDir d;
+  test::write_real_keypair(0, d / "pk", d / "sk");
+  test::write_text(d / "c.toml", "public_key = \"" + d / "pk" + "\"\nsecret_key = \"" + d / "sk" +
+                                     "\"\nlisten = []\n[[peers]]\npublic_key = \"" + d / "pk" +
+                                     "\"\nkey_out = \"" + d / "out" + "\"\n");
+  auto r = run_app({"validate", d / "c.toml"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.err.find("\"" + d / "c.toml" + "\" warning: peer 0 public-key file \"" + d / "pk" +
+                       "\" holds our own public key"),
+            std::string::npos)
+      << r.err;
 }
 
 // Issue 18 item 2: a 50,000-component dotted header or key is refused before the TOML

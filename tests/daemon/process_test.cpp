@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+#include "generated_keys.h"
 #include "process_util.h"
 #include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/hash_domains.h"
@@ -33,41 +34,8 @@ using namespace std::chrono_literals;
   return n;
 }
 
-// Two keypairs generated once for the whole suite (McEliece key generation is slow).
-class Keys : public testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    keys_ = new ScratchDir;
-    for (const char* name : {"a", "b"}) {
-      auto r = run_rosenpass_bin(*keys_,
-                                 {"gen-keys", "-p", *keys_ / (std::string(name) + ".pk"), "-s",
-                                  *keys_ / (std::string(name) + ".sk")},
-                                 std::chrono::seconds(300));
-      if (r.code != 0) setup_error_ = "gen-keys failed: " + r.err;
-    }
-  }
-  // A fatal failure inside SetUpTestSuite makes GoogleTest report the tests as skipped, which
-  // would hide a broken gen-keys; failing each test here reports it as the failure it is.
-  void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << setup_error_; }
-  static void TearDownTestSuite() {
-    delete keys_;
-    keys_ = nullptr;
-  }
-  static std::string key(const std::string& name) { return *keys_ / name; }
-
-  // The peer id printed for a peer: base64 of lhash("peer id", pk) under BLAKE2b.
-  static std::string peer_id(const std::string& pk_file,
-                             crypto::HashChoice hash = crypto::HashChoice::kBlake2b) {
-    std::string pk = read_text(key(pk_file));
-    auto id = crypto::keyed_hash(hash, crypto::hash_domains(hash).peer_id,
-                                 std::span(reinterpret_cast<const uint8_t*>(pk.data()), pk.size()));
-    return crypto::base64_encode(id);
-  }
-
-  ScratchDir dir_;
-  static inline ScratchDir* keys_ = nullptr;
-  static inline std::string setup_error_;
-};
+// Two keypairs generated once for the whole suite.
+using Keys = GeneratedKeys;
 
 std::string toml_peer_config(const std::string& pk, const std::string& sk,
                              const std::string& listen, const std::string& peer_pk,
@@ -125,6 +93,7 @@ TEST(RosenpassBinary, ManPagesAndCompletions) {
   EXPECT_FALSE(exists(d / "man/rosenpass-keygen.1"));
   std::string top = render_man(d / "man/rosenpass.1");
   for (const char* s : {"EXIT STATUS", "SEE ALSO", "STANDARDS", "AUTHORS", "BUGS", "[--log-level]",
+                        "--user", "CAP_DAC_OVERRIDE",
                         "rosenpass-exchange-config(1)",
                         "Start Rosenpass key exchanges based on a configuration file",
                         "https://rosenpass.eu/whitepaper.pdf"}) {
@@ -311,7 +280,7 @@ TEST_F(Exchange, KeyOutUnwritableForTheServiceUserIsRefusedAtStart) {
       << r.err;
   r = run_rosenpass_bin(dir_, {"--user", "no-such-user-here", "exchange-config", dir_ / "a.toml"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("`user`: no such user \"no-such-user-here\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--user: no such user \"no-such-user-here\""), std::string::npos) << r.err;
 }
 
 TEST_F(Exchange, ServiceUserWithKeyOutInARootOwnedDirectory) {
@@ -349,6 +318,129 @@ TEST_F(Exchange, ServiceUserWithKeyOutInARootOwnedDirectory) {
   EXPECT_EQ(a.proc->err().find("ERROR"), std::string::npos) << a.proc->err();
   EXPECT_EQ(a.proc->stop(), 0);
   EXPECT_EQ(b.proc->stop(), 0);
+}
+
+// A root daemon without `user` keeps exactly what key output needs (CAP_DAC_OVERRIDE,
+// CAP_CHOWN, CAP_FOWNER), so a key_out owned by another user, or inside another user's 0700
+// directory, accepted at start stays writable after the drop; no key is lost.
+TEST_F(Exchange, RootWithoutUserWritesKeyOutOwnedByOthers) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to own files as another user";
+  constexpr uid_t kOther = 65534;
+  ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+  const std::string foreign = dir_ / "foreign.key";  // nobody:nogroup 0640 in a root 0755 dir
+  write_text(foreign, "");
+  ASSERT_EQ(::chown(foreign.c_str(), kOther, kOther), 0);
+  ASSERT_EQ(::chmod(foreign.c_str(), 0640), 0);
+  const std::string private_dir = dir_ / "nobody-only";  // nobody's 0700 directory
+  ASSERT_EQ(::mkdir(private_dir.c_str(), 0700), 0);
+  ASSERT_EQ(::chown(private_dir.c_str(), kOther, kOther), 0);
+  int pa = free_udp_port(), pb = free_udp_port();
+  Daemon a, b;
+  a.key_out = foreign;
+  b.key_out = private_dir + "/b.key";
+  write_text(dir_ / "a.toml",
+             toml_peer_config(key("a.pk"), key("a.sk"), "127.0.0.1:" + std::to_string(pa),
+                              key("b.pk"), "127.0.0.1:" + std::to_string(pb), a.key_out));
+  write_text(dir_ / "b.toml", toml_peer_config(key("b.pk"), key("b.sk"),
+                                               "127.0.0.1:" + std::to_string(pb), key("a.pk"), "",
+                                               b.key_out));
+  a.proc = std::make_unique<Process>(
+      std::vector<std::string>{"-v", "exchange-config", dir_ / "a.toml"}, dir_ / "a.out",
+      dir_ / "a.err");
+  b.proc = std::make_unique<Process>(
+      std::vector<std::string>{"-v", "exchange-config", dir_ / "b.toml"}, dir_ / "b.out",
+      dir_ / "b.err");
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  // CAP_CHOWN (0), CAP_DAC_OVERRIDE (1), CAP_FOWNER (3); nothing else, not even in the
+  // bounding set.
+  for (Daemon* d : {&a, &b}) {
+    pid_t pid = d->proc->pid();
+    EXPECT_EQ(status_field(pid, "Uid"), "0\t0\t0\t0");
+    EXPECT_EQ(status_field(pid, "NoNewPrivs"), "1");
+    EXPECT_EQ(status_field(pid, "CapEff"), "000000000000000b");
+    EXPECT_EQ(status_field(pid, "CapBnd"), "000000000000000b");
+    EXPECT_NE(d->proc->err().find("keeping CAP_DAC_OVERRIDE, CAP_CHOWN and CAP_FOWNER"),
+              std::string::npos)
+        << d->proc->err();
+    EXPECT_EQ(d->proc->err().find("Permission denied"), std::string::npos) << d->proc->err();
+    EXPECT_EQ(read_text(d->key_out).size(), 44u);
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat(foreign.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, kOther);
+  EXPECT_EQ(st.st_gid, kOther);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  EXPECT_EQ(a.proc->stop(SIGTERM), 0) << a.proc->err();
+  EXPECT_EQ(b.proc->stop(SIGTERM), 0) << b.proc->err();
+}
+
+// Under --user the in-place fallback is decided at start, in the same words as without it,
+// once: key_out pre-created for the service user in a root-owned directory.
+TEST_F(Exchange, ServiceUserInPlaceWarningComesOnceAtStart) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch users";
+  constexpr uid_t kService = 65534;
+  ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((dir_ / "ro").c_str(), 0755), 0);
+  const std::string out = dir_ / "ro/out.key";
+  write_text(out, "");
+  ASSERT_EQ(::chown(out.c_str(), kService, kService), 0);
+  ASSERT_EQ(::chmod(out.c_str(), 0640), 0);
+  int pa = free_udp_port(), pb = free_udp_port();
+  write_text(dir_ / "svc.toml",
+             toml_peer_config(key("a.pk"), key("a.sk"), "127.0.0.1:" + std::to_string(pa),
+                              key("b.pk"), "127.0.0.1:" + std::to_string(pb), out));
+  Daemon a{std::make_unique<Process>(
+               std::vector<std::string>{"-q", "--user", "nobody", "exchange-config",
+                                        dir_ / "svc.toml"},
+               dir_ / "svc.out", dir_ / "svc.err"),
+           out};
+  // Before any key: the warning is there already.
+  ASSERT_TRUE(wait_for([&] { return a.proc->err().find("cannot create files in") != std::string::npos; },
+                       10s))
+      << a.proc->err();
+  auto b = start_config("b", "a", "127.0.0.1:" + std::to_string(pb), "");
+  ASSERT_TRUE(exchanged(a, b)) << a.proc->err() << "\n---\n" << b.proc->err();
+  EXPECT_EQ(count(a.proc->err(), "cannot create files in \"" + dir_ / "ro" +
+                                     "\" (Permission denied (os error 13)); the key file is "
+                                     "rewritten in place"),
+            1u)
+      << a.proc->err();
+  EXPECT_EQ(a.proc->err().find("could not be replaced atomically"), std::string::npos)
+      << a.proc->err();
+  EXPECT_EQ(read_text(out).size(), 44u);
+  EXPECT_EQ(a.proc->stop(), 0);
+  EXPECT_EQ(b.proc->stop(), 0);
+}
+
+// A key that can not be written is reported as what it is (the peer, the file, the cause),
+// not as a network problem ("re-initializing networking").
+TEST_F(Exchange, KeyWriteFailureNamesThePeerAndTheCause) {
+  const std::string gone = dir_ / "gone";
+  ASSERT_EQ(::mkdir(gone.c_str(), 0700), 0);
+  int pa = free_udp_port(), pb = free_udp_port();
+  Daemon a;
+  a.key_out = gone + "/a.key";
+  write_text(dir_ / "a.toml", toml_peer_config(key("a.pk"), key("a.sk"),
+                                               "127.0.0.1:" + std::to_string(pa), key("b.pk"), "",
+                                               a.key_out));
+  a.proc = std::make_unique<Process>(std::vector<std::string>{"exchange-config", dir_ / "a.toml"},
+                                     dir_ / "a.out", dir_ / "a.err");
+  std::this_thread::sleep_for(500ms);  // checked and prepared at start, while it existed
+  ASSERT_TRUE(a.proc->running()) << a.proc->err();
+  ASSERT_EQ(::rmdir(gone.c_str()), 0);
+  auto b = start_config("b", "a", "127.0.0.1:" + std::to_string(pb), "127.0.0.1:" + std::to_string(pa));
+  ASSERT_TRUE(wait_for([&] { return a.proc->err().find("could not deliver") != std::string::npos; },
+                       20s))
+      << a.proc->err();
+  const std::string err = a.proc->err();
+  EXPECT_NE(err.find("could not deliver the key exchanged with peer " + peer_id("b.pk") +
+                     ": Could not write file \"" + a.key_out + "\""),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("No such file or directory"), std::string::npos) << err;
+  EXPECT_EQ(err.find("re-initializing networking"), std::string::npos) << err;
+  EXPECT_EQ(a.proc->stop(SIGTERM), 0) << err;
+  EXPECT_EQ(b.proc->stop(SIGTERM), 0);
 }
 
 TEST_F(Exchange, GarbageDatagramsAreDroppedAndExplainedWhenVerbose) {

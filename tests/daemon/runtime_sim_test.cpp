@@ -221,6 +221,13 @@ TEST(RuntimeSim, FailingAndRejectingSinks) {
   EXPECT_EQ(exchanged(second), 1);
   EXPECT_EQ(exchanged(first), 1);
   EXPECT_EQ(b.count(K::kFailure), 1);
+  // Marked as key output (the shell then names the peer and the cause, not the network).
+  for (const auto& [t, e] : b.events) {
+    if (e.kind != K::kFailure) continue;
+    EXPECT_TRUE(e.key_output);
+    EXPECT_TRUE(e.peer.has_value());
+    EXPECT_FALSE(e.peer_id.empty());
+  }
   EXPECT_EQ(b.rt->failures(), 1);
   EXPECT_EQ(b.count(K::kFatal), 0);
   net.run_until(300s);

@@ -62,7 +62,7 @@ struct Counted {
     c.rng = &rng;
     c.kems = &kems;
     c.load_policy = std::move(load);
-    server = std::make_unique<Server>(std::move(c));
+    server = Server::create(std::move(c));
   }
   FakeStaticKeys keys;
   SeededRandom rng;

@@ -63,7 +63,7 @@ struct World {
     c.secret_key = *mceliece::secret_key_from_bytes(slurp("peer_" + self + "_sk.bin"));
     c.rng = &rng;
     c.load_policy = make_rate_load_policy(1000);
-    auto s = std::make_unique<Server>(std::move(c));
+    auto s = Server::create(std::move(c));
     PeerConfig p;
     p.public_key = opk;
     auto psk = slurp("values/04_psk.bin");

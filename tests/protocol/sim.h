@@ -26,7 +26,7 @@ struct Node {
     c.rng = &rng;
     c.kems = &fake_kems();
     c.load_policy = std::move(load);
-    server = std::make_unique<Server>(std::move(c));
+    server = Server::create(std::move(c));
   }
   FakeStaticKeys keys;
   SeededRandom rng;

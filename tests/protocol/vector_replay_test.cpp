@@ -119,7 +119,7 @@ struct ReplayServer {
     c.rng = &rng;
     c.kems = &kems;
     c.load_policy = make_never_under_load();
-    server = std::make_unique<Server>(std::move(c));
+    server = Server::create(std::move(c));
     // Entries 5-8 (A) / 9-12 (B): cookie secrets, biscuit keys; creation times stay "never".
     auto name = [&](int i, const char* what) {
       char buf[64];

@@ -11,6 +11,10 @@
 #include "rosenpass/daemon/daemon.h"
 #endif
 #ifdef RP_HAVE_WIREGUARD
+#include <unistd.h>
+
+#include "rosenpass/daemon/config_safety.h"
+#include "rosenpass/hardening/sandbox.h"
 #include "rosenpass/wireguard/capabilities.h"
 #include "rosenpass/wireguard/broker_psk_sink.h"
 #include "rosenpass/wireguard/key_sinks.h"
@@ -64,9 +68,20 @@ int main(int argc, char** argv) {
     const auto role = wants_wireguard && !choice.uses_broker()
                           ? wireguard::CapabilityRole::kUseNetAdmin
                           : wireguard::CapabilityRole::kNone;
-    hooks.drop_privileges = [confine = tools::confinement(cfg, options, role)] {
-      return wireguard::confine_process(confine);
-    };
+    auto confine = tools::confinement(cfg, options, role);
+    // Peers (and their key_out files) are prepared before the switch to the service user:
+    // they ask whether that user may create files beside key_out (atomic replacement) or the
+    // file is rewritten in place, so the one warning comes at start.
+    if (confine.user && ::geteuid() == 0) {
+      auto user = hardening::lookup_user(*confine.user);
+      if (auto* u = std::get_if<hardening::UserIdentity>(&user)) {
+        hooks.sinks.key_out_writer_can_create_in =
+            [who = daemon::WriterIdentity{u->uid, u->gid, u->groups}](const std::string& dir) {
+              return daemon::can_create_files_in(dir, who);
+            };
+      }
+    }
+    hooks.drop_privileges = [confine] { return wireguard::confine_process(confine); };
 #else
     (void)options;
 #endif

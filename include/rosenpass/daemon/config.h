@@ -83,8 +83,10 @@ Result<Config> load_config_file(const std::string& path, const std::optional<std
 // The home directory: $HOME, else the passwd entry.
 std::optional<std::string> home_directory();
 
-// Expands a leading "~" path component.
-Result<std::string> expand_tilde(const std::string& path, const std::optional<std::string>& home);
+// Expands a leading "~" path component. Without a home directory the error names `what` (the
+// key and config file, e.g. "`key_out` of peer 0 in config file \"/etc/rp.toml\"").
+Result<std::string> expand_tilde(const std::string& path, const std::optional<std::string>& home,
+                                 std::string_view what = {});
 
 // TOML text that parse_config() reads back to an equivalent Config.
 std::string serialize_config(const Config& config);

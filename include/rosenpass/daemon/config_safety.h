@@ -43,6 +43,10 @@ Status check_config_safety(const Config& config, std::vector<std::string>& warni
 // The error begins with `what` ("API peer 3 key_out \"/x\" can not be written: ...").
 Status check_key_out_writable(const std::string& what, const std::string& key_out);
 
+// Whether `who` may create files in directory `dir` (write and search permission bits; root
+// always). For key_out files prepared as root and written as the service user.
+bool can_create_files_in(const std::string& dir, const WriterIdentity& who);
+
 // A peer whose public-key file holds our own public key: it would only ever talk to itself.
 Status refuse_peer_with_own_key(const Config& config);
 

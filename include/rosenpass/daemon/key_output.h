@@ -40,7 +40,12 @@ class KeyOutFile {
   // the target (returned by removed_temp_files()), and probes whether the directory allows
   // a rename. Warnings (at most one here, at most one more later) go to `warn`. Never fails:
   // a missing directory is reported by write(), as a key event's error.
-  static KeyOutFile prepare(const std::string& configured_path, WarningSink warn);
+  // `writer_can_create_in(dir)`, if set, answers for the user the daemon switches to after
+  // set-up (prepared as root, written as that user): false means in-place writes from the
+  // start, with the same warning as a failed probe.
+  using CreateCheck = std::function<bool(const std::string& dir)>;
+  static KeyOutFile prepare(const std::string& configured_path, WarningSink warn,
+                            const CreateCheck& writer_can_create_in = {});
 
   // Writes the key (atomic or in place, see above). The error names the configured path.
   Status write(const crypto::Secret<32>& key);

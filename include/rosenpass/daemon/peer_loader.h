@@ -19,6 +19,10 @@ struct SinkFactories {
   std::function<Result<std::unique_ptr<base::KeySink>>(const WireGuardTarget& target,
                                                        std::size_t peer_index)>
       wireguard;
+  // Whether the user the daemon switches to after set-up may create files in a key_out's
+  // directory (unset: the process itself writes, probed directly). Peers are loaded before
+  // the switch, so without it a service user's in-place writes would only show at the first key.
+  std::function<bool(const std::string& dir)> key_out_writer_can_create_in;
 };
 
 // Builds peer `index` of a config: errors name the peer and the file or endpoint at fault;
@@ -30,6 +34,7 @@ Result<PeerSpec> load_peer(const PeerConfig& config, std::size_t index,
 
 // The key_out sink: writes the key file atomically, then prints
 // `output-key peer <id> key-file "<path>" exchanged|stale` on stdout (§4.4).
-std::unique_ptr<base::KeySink> make_key_out_sink(std::string key_out_path);
+std::unique_ptr<base::KeySink> make_key_out_sink(
+    std::string key_out_path, const std::function<bool(const std::string&)>& can_create_in = {});
 
 }  // namespace rosenpass::daemon

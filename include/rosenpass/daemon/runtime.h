@@ -134,6 +134,9 @@ struct RuntimeEvent {
   std::string message;
   std::size_t sink_count = 0;  // key events: how many sinks the peer has
   int failures_left = 0;       // kFailure
+  bool key_output = false;     // kFailure/kFatal: a sink of `peer` could not take its key (the
+                               // message names the file or device and the cause); the key of
+                               // this event is lost, networking is fine
   protocol::DropReason drop_reason = protocol::DropReason::kBadLength;
   SocketAddress from;  // kDropped
 };

@@ -136,8 +136,6 @@ class Server {
   // Null when the config is unusable (no public key; no KEM suite in a build without the real
   // KEMs), with the reason in *error if given. Never throws.
   static std::unique_ptr<Server> create(ServerConfig config, std::string* error = nullptr);
-  // Requires a config create() accepts (tests and benchmarks build known-good ones).
-  explicit Server(ServerConfig config);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -181,6 +179,7 @@ class Server {
   class Impl;
 
  private:
+  explicit Server(ServerConfig config);  // only through create(), which checks the config
   friend Impl& server_impl(Server& server);  // src/protocol/server_impl.h, for replay tests
   std::unique_ptr<Impl> impl_;
 };

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 
 namespace rosenpass::wireguard {
@@ -20,10 +21,18 @@ enum class CapabilityRole {
                   // spawned helper can have it
 };
 
-// Drops every capability the role does not need. Capabilities the process does not have are
-// not an error (an unprivileged process has nothing to drop). Returns an error message if the
-// kernel refused a drop.
-std::optional<std::string> restrict_capabilities(CapabilityRole role);
+// Drops every capability the role does not need, except those in `also_keep` (CAP_* numbers,
+// kept permitted and effective and in the bounding set; for a root daemon's key output, see
+// key_output_capabilities()). Capabilities the process does not have are not an error (an
+// unprivileged process has nothing to drop). Returns an error message if the kernel refused a
+// drop.
+std::optional<std::string> restrict_capabilities(CapabilityRole role,
+                                                 std::span<const int> also_keep = {});
+
+// What writing key_out files as root needs once everything else is dropped: CAP_DAC_OVERRIDE
+// (open or replace a file or directory owned by another user), CAP_CHOWN (give the replacement
+// the old file's owner) and CAP_FOWNER (replace a file in a sticky directory such as /tmp).
+std::span<const int> key_output_capabilities();
 
 // True if CAP_NET_ADMIN is in the effective set (for tests and diagnostics).
 bool has_effective_net_admin();

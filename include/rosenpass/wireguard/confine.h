@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rosenpass/hardening/sandbox.h"
 #include "rosenpass/wireguard/capabilities.h"
@@ -19,6 +20,7 @@ struct ConfineOptions {
   std::optional<std::string> user;  // name or uid; ignored unless running as root
   hardening::SyscallProfile syscalls = hardening::SyscallProfile::kNetworkService;
   bool seccomp = true;              // false: no_new_privs only (a debugging escape hatch)
+  std::vector<int> keep_capabilities = {};  // besides the role's (restrict_capabilities' also_keep)
 };
 
 // Returns an error message naming the failing step; the process must not carry on then.

@@ -91,8 +91,10 @@ std::optional<ProfileCode> profile_code(uint64_t v) {
 }
 
 // protocol::DropReason order; "lost race" arrives with the protocol-defence branch (a daemon
-// without it sends 10 counters, the wire says how many).
-constexpr std::array<std::string_view, 11> kDropReasonNames = {"bad length",
+// without it sends 10 counters, the wire says how many). The daemon-wide list has one more:
+// replies (CookieReply, RespHello to unknown sources) not sent because the socket was busy
+// (#17); per-peer lists stop at "lost race".
+constexpr std::array<std::string_view, 12> kDropReasonNames = {"bad length",
                                                                "unknown message type",
                                                                "bad mac",
                                                                "no such session",
@@ -102,7 +104,8 @@ constexpr std::array<std::string_view, 11> kDropReasonNames = {"bad length",
                                                                "replayed message",
                                                                "under load, cookie required",
                                                                "unexpected message",
-                                                               "lost race"};
+                                                               "lost race",
+                                                               "replies not sent (socket busy)"};
 
 uint8_t counter_count(const std::vector<uint64_t>& c) {
   return uint8_t(std::min<std::size_t>(c.size(), 255));

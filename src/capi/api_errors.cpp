@@ -1,9 +1,9 @@
 // Status codes, messages, sizes and the version: the parts of the C API without state.
-#include <sodium.h>
 
 #include <string>
 
 #include "capi_internal.h"
+#include "rosenpass/crypto/secure_memory.h"
 #include "rosenpass/kem/mceliece460896.h"
 
 namespace rosenpass::capi {
@@ -64,7 +64,7 @@ const char* rosenpass_last_error(void) {
 }
 
 void rosenpass_wipe(void* p, size_t len) {
-  if (p) sodium_memzero(p, len);
+  if (p) rosenpass::crypto::secure_zero(p, len);
 }
 
 }  // extern "C"

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "rosenpass/crypto/secure_memory.h"
 #include "sodium_init.h"
 
 namespace rosenpass::crypto {
@@ -24,12 +25,12 @@ bool open_with(Decrypt decrypt, std::span<uint8_t> out, const uint8_t* key, cons
                std::span<const uint8_t> ct, std::span<const uint8_t> ad) {
   ensure_sodium();
   if (ct.size() < kAeadTagSize || out.size() != ct.size() - kAeadTagSize) {
-    sodium_memzero(out.data(), out.size());
+    wipe(out);
     return false;
   }
   if (decrypt(out.data(), nullptr, nullptr, ct.data(), ct.size(), ad.data(), ad.size(), nonce,
               key) != 0) {
-    sodium_memzero(out.data(), out.size());
+    wipe(out);
     return false;
   }
   return true;

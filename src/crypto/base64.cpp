@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "rosenpass/crypto/secure_memory.h"
 #include "sodium_init.h"
 
 namespace rosenpass::crypto {
@@ -66,7 +67,7 @@ bool base64_decode_into(std::string_view text, std::span<uint8_t> out) {
   // Exactly the text length that encodes out.size() bytes; anything else cannot match.
   if (text.size() != (out.size() + 2) / 3 * 4 || !decode(text, out, written) ||
       written != out.size()) {
-    sodium_memzero(out.data(), out.size());
+    wipe(out);
     return false;
   }
   return true;

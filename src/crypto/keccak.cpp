@@ -30,12 +30,12 @@ void xor_block(std::array<uint64_t, 25>& s, const uint8_t* in) {
 
 template <std::size_t Rate, uint8_t Suffix>
 KeccakSponge<Rate, Suffix>::~KeccakSponge() {
-  secure_zero(state_.data(), sizeof(state_));
+  wipe(state_);
 }
 
 template <std::size_t Rate, uint8_t Suffix>
 void KeccakSponge<Rate, Suffix>::reset() noexcept {
-  secure_zero(state_.data(), sizeof(state_));
+  wipe(state_);
   offset_ = 0;
   squeezing_ = false;
 }

@@ -23,11 +23,11 @@ KeyedHash::KeyedHash(HashChoice choice, HashKey key) noexcept : choice_(choice) 
   xor_key(inner_key, key, 0x36);
   xor_key(outer_key_, key, 0x5c);
   crypto_generichash_blake2b_init(&blake_, inner_key.data(), inner_key.size(), kHashSize);
-  secure_zero(inner_key.data(), inner_key.size());
+  wipe(inner_key);
 }
 
 KeyedHash::~KeyedHash() {
-  secure_zero(outer_key_.data(), outer_key_.size());
+  wipe(outer_key_);
   secure_zero(&blake_, sizeof(blake_));
 }
 
@@ -48,7 +48,7 @@ void KeyedHash::finish(HashOut out) noexcept {
   crypto_generichash_blake2b_final(&blake_, inner.data(), inner.size());
   crypto_generichash_blake2b(out.data(), out.size(), inner.data(), inner.size(), outer_key_.data(),
                              outer_key_.size());
-  secure_zero(inner.data(), inner.size());
+  wipe(inner);
 }
 
 void keyed_hash(HashChoice choice, HashKey key, std::span<const uint8_t> data,

@@ -124,7 +124,7 @@ std::optional<api::ProfileCode> profile_from(const std::string& v) {
 }
 
 // "host:port" to one literal address, resolved here so the daemon never waits for DNS.
-std::variant<std::string, Error> literal_endpoint(const std::string& text) {
+Result<std::string> literal_endpoint(const std::string& text) {
   auto addrs = resolve_host_port(text);
   if (!addrs)
     return addrs.error().context("endpoint " + text + " can not be parsed to a socket address");
@@ -132,7 +132,7 @@ std::variant<std::string, Error> literal_endpoint(const std::string& text) {
   return addrs->front().to_string();
 }
 
-std::variant<base::UniqueFd, Error> open_file(const std::string& path, const char* what) {
+Result<base::UniqueFd> open_file(const std::string& path, const char* what) {
   base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
     return Error{"could not open " + std::string(what) + " " + debug_quote(path),
@@ -182,13 +182,22 @@ int run_status(api::Client& c, const ApiClientCommand& cmd) {
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
+// The --preshared-key file, opened and appended to the request's descriptors (the returned
+// fd keeps it open until the call); an invalid fd when none was given. Errors name the file.
+Result<base::UniqueFd> open_psk_file(const ApiClientCommand& cmd, std::vector<int>& fds) {
+  if (!cmd.preshared_key) return base::UniqueFd();
+  auto f = open_file(*cmd.preshared_key, "pre-shared key file");
+  if (f) fds.push_back(f->get());
+  return f;
+}
+
 int run_add(api::Client& c, const ApiClientCommand& cmd) {
   api::AddPeerRequest q;
   if (cmd.protocol_version) q.protocol_version = *profile_from(*cmd.protocol_version);
   if (cmd.endpoint) {
     auto e = literal_endpoint(*cmd.endpoint);
-    if (auto* err = std::get_if<Error>(&e)) return fail(err->chain());
-    q.endpoint = std::get<std::string>(e);
+    if (!e) return fail(e.error().chain());
+    q.endpoint = *e;
   }
   if (cmd.key_out) q.key_out = std::filesystem::absolute(*cmd.key_out).string();
   q.wireguard_device = cmd.wireguard_device.value_or("");
@@ -197,16 +206,11 @@ int run_add(api::Client& c, const ApiClientCommand& cmd) {
   q.osk_organization = cmd.osk_organization.value_or("");
   q.osk_labels = cmd.osk_labels;
   auto pk = open_file(*cmd.public_key, "public-key file");
-  if (auto* err = std::get_if<Error>(&pk)) return fail(err->chain());
-  std::vector<int> fds = {std::get<base::UniqueFd>(pk).get()};
-  std::optional<base::UniqueFd> psk_fd;
-  if (cmd.preshared_key) {
-    auto f = open_file(*cmd.preshared_key, "pre-shared key file");
-    if (auto* err = std::get_if<Error>(&f)) return fail(err->chain());
-    psk_fd = std::move(std::get<base::UniqueFd>(f));
-    fds.push_back(psk_fd->get());
-    q.psk_from_fd2 = true;
-  }
+  if (!pk) return fail(pk.error().chain());
+  std::vector<int> fds = {pk->get()};
+  auto psk = open_psk_file(cmd, fds);
+  if (!psk) return fail(psk.error().chain());
+  q.psk_from_fd2 = psk->valid();
   auto r = call(c, q, fds);
   if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
   auto& a = std::get<api::AddPeerResponse>(std::get<api::Response>(r));
@@ -223,23 +227,17 @@ int run_update(api::Client& c, const ApiClientCommand& cmd, const api::PeerId& i
   q.peer = id;
   if (cmd.endpoint) {
     auto e = literal_endpoint(*cmd.endpoint);
-    if (auto* err = std::get_if<Error>(&e)) return fail(err->chain());
+    if (!e) return fail(e.error().chain());
     q.set_endpoint = true;
-    q.endpoint = std::get<std::string>(e);
+    q.endpoint = *e;
   } else if (cmd.no_endpoint) {
     q.set_endpoint = true;
   }
   std::vector<int> fds;
-  std::optional<base::UniqueFd> psk_fd;
-  if (cmd.preshared_key) {
-    auto f = open_file(*cmd.preshared_key, "pre-shared key file");
-    if (auto* err = std::get_if<Error>(&f)) return fail(err->chain());
-    psk_fd = std::move(std::get<base::UniqueFd>(f));
-    fds.push_back(psk_fd->get());
-    q.set_psk_from_fd1 = true;
-  } else if (cmd.no_preshared_key) {
-    q.clear_psk = true;
-  }
+  auto psk = open_psk_file(cmd, fds);
+  if (!psk) return fail(psk.error().chain());
+  q.set_psk_from_fd1 = psk->valid();
+  q.clear_psk = !psk->valid() && cmd.no_preshared_key;
   auto r = call(c, q, fds);
   if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
   auto s = std::get<api::StatusResponse>(std::get<api::Response>(r)).status;

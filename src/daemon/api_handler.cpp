@@ -297,6 +297,7 @@ api::ListPeersResponse ApiRequestHandler::list_peers(const api::ListPeersRequest
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     l.dropped.push_back(rt->dropped(protocol::DropReason(i)));
   }
+  l.dropped.push_back(shell_.replies_not_sent());  // "replies not sent (socket busy)"
   const Timestamp now = shell_.now();
   auto all = rt->status_all(now);
   l.total = static_cast<uint32_t>(all.size());

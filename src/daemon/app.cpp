@@ -1,5 +1,6 @@
 #include "rosenpass/daemon/app.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,6 +8,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "rosenpass/base/io.h"
+#include "rosenpass/base/process.h"
 #include "rosenpass/daemon/config_safety.h"
 #include "rosenpass/daemon/debug_quote.h"
 #include "rosenpass/daemon/docs_output.h"
@@ -23,11 +26,7 @@ namespace mce = kem::mceliece460896;
 constexpr std::string_view kNoHome = "config file contains \"~\" but can not determine";
 
 void write_all(int fd, std::string_view s) {
-  while (!s.empty()) {
-    ssize_t n = ::write(fd, s.data(), s.size());
-    if (n <= 0) return;
-    s.remove_prefix(static_cast<std::size_t>(n));
-  }
+  (void)base::write_all(fd, std::span(s.data(), s.size()));  // stdout/stderr: nowhere to report
 }
 
 int fail(const Error& e) {
@@ -253,7 +252,13 @@ int exchange(const ExchangeCommand& cmd, const GlobalOptions& g, const Services&
 
 int man_page() {
   // v0.2.3 ran `man 1 rosenpass`; fall back to the built-in help text.
-  if (std::system("man 1 rosenpass 2>/dev/null") == 0) return 0;
+  base::UniqueFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  base::SpawnOptions quiet;
+  if (null.valid()) quiet.fds = {{null.get(), 2}};
+  const std::vector<std::string> man{"man", "1", "rosenpass"};
+  if (auto pid = base::spawn(man, quiet)) {
+    if (auto st = base::wait(*pid); st && st->success()) return 0;
+  }
   write_all(1, top_level_help());
   return 0;
 }

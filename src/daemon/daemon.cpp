@@ -100,6 +100,7 @@ class Shell final : public ApiShell {
     return std::chrono::duration_cast<Timestamp>(Clock::now() - epoch_);
   }
   Runtime* runtime() override { return runtime_.get(); }
+  uint64_t replies_not_sent() const override { return replies_dropped(); }
   Status start_with_keypair(protocol::PublicKeyRef pk, protocol::mceliece::SecretKey sk) override;
   Status add_udp_socket(base::UniqueFd socket) override;
   Status use_psk_broker(base::UniqueFd broker) override;

@@ -1,8 +1,5 @@
 #include "rosenpass/daemon/key_files.h"
 
-#include "rosenpass/base/fd.h"
-#include "rosenpass/base/io.h"
-
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,6 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "rosenpass/base/atomic_file.h"
+#include "rosenpass/base/fd.h"
+#include "rosenpass/base/io.h"
 #include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/random.h"
 #include "rosenpass/crypto/secure_memory.h"
@@ -30,13 +30,6 @@ std::string os_error(int err) {
 Error file_error(const std::string& what, const std::string& path, int err) {
   return Error{what + " " + debug_quote(path), {os_error(err)}};
 }
-
-// Closes a descriptor on scope exit.
-struct Fd {
-  base::UniqueFd owner;
-  int fd;
-  explicit Fd(int f) : owner(f), fd(f) {}
-};
 
 // Reads exactly out.size() bytes; false on short read or error (errno set, 0 for short).
 bool read_exact(int fd, std::span<uint8_t> out) {
@@ -70,15 +63,15 @@ Error size_error(const std::string& path, bool too_long) {
 }  // namespace
 
 Result<SharedPublicKey> load_public_key(const std::string& path) {
-  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (f.fd < 0) return file_error("Could not load file", path, errno);
+  base::UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!f.valid()) return file_error("Could not load file", path, errno);
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return file_error("Could not load file", path, errno);
+  if (::fstat(f.get(), &st) != 0) return file_error("Could not load file", path, errno);
   if (!S_ISREG(st.st_mode)) return file_error("Could not load file", path, EINVAL);
   if (st.st_size != static_cast<off_t>(mce::kPublicKeySize)) {
     return size_error(path, st.st_size > static_cast<off_t>(mce::kPublicKeySize));
   }
-  void* p = ::mmap(nullptr, mce::kPublicKeySize, PROT_READ, MAP_PRIVATE, f.fd, 0);
+  void* p = ::mmap(nullptr, mce::kPublicKeySize, PROT_READ, MAP_PRIVATE, f.get(), 0);
   if (p == MAP_FAILED) return file_error("Could not map file", path, errno);
   // PublicKey is a std::array of bytes, so the mapping is a valid object representation.
   auto* key = static_cast<const mce::PublicKey*>(p);
@@ -88,10 +81,10 @@ Result<SharedPublicKey> load_public_key(const std::string& path) {
 }
 
 Result<bool> check_public_key_file(const std::string& path, const mce::PublicKey* same_as) {
-  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (f.fd < 0) return file_error("Could not load file", path, errno);
+  base::UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!f.valid()) return file_error("Could not load file", path, errno);
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return file_error("Could not load file", path, errno);
+  if (::fstat(f.get(), &st) != 0) return file_error("Could not load file", path, errno);
   if (!S_ISREG(st.st_mode)) return file_error("Could not load file", path, EINVAL);
   if (st.st_size != static_cast<off_t>(mce::kPublicKeySize)) {
     return size_error(path, st.st_size > static_cast<off_t>(mce::kPublicKeySize));
@@ -101,7 +94,7 @@ Result<bool> check_public_key_file(const std::string& path, const mce::PublicKey
   std::array<uint8_t, 4096> block;
   for (std::size_t off = 0; off < mce::kPublicKeySize; off += block.size()) {
     const std::size_t n = std::min(block.size(), mce::kPublicKeySize - off);
-    if (!read_exact(f.fd, std::span(block.data(), n))) {
+    if (!read_exact(f.get(), std::span(block.data(), n))) {
       return file_error("Could not load file", path, errno ? errno : EIO);
     }
     if (std::memcmp(block.data(), same_as->data() + off, n) != 0) return false;
@@ -110,15 +103,16 @@ Result<bool> check_public_key_file(const std::string& path, const mce::PublicKey
 }
 
 Result<LoadedSecretKey> load_secret_key(const std::string& path) {
-  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (f.fd < 0) return file_error("Could not load file", path, errno);
+  base::UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!f.valid()) return file_error("Could not load file", path, errno);
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return file_error("Could not load file", path, errno);
+  if (::fstat(f.get(), &st) != 0) return file_error("Could not load file", path, errno);
   LoadedSecretKey out;
   if (st.st_size == static_cast<off_t>(mce::kLegacySecretKeySize)) {
     // v0.2.x layout s||g||alpha; ours is delta||c||g||alpha||s (protocol.md §15.3).
     crypto::Secret<mce::kLegacySecretKeySize> legacy;
-    if (!read_exact(f.fd, legacy.reveal_mut()) || !at_eof(f.fd)) return size_error(path, true);
+    if (!read_exact(f.get(), legacy.reveal_mut()) || !at_eof(f.get()))
+      return size_error(path, true);
     constexpr std::size_t kS = 576, kG = 192, kAlpha = 12800, kDelta = 32, kC = 8;
     static_assert(kS + kG + kAlpha == mce::kLegacySecretKeySize);
     static_assert(kDelta + kC + kG + kAlpha + kS == mce::kSecretKeySize);
@@ -135,24 +129,24 @@ Result<LoadedSecretKey> load_secret_key(const std::string& path) {
   if (st.st_size != static_cast<off_t>(mce::kSecretKeySize) && S_ISREG(st.st_mode)) {
     return size_error(path, st.st_size > static_cast<off_t>(mce::kSecretKeySize));
   }
-  if (!read_exact(f.fd, out.key.reveal_mut())) {
+  if (!read_exact(f.get(), out.key.reveal_mut())) {
     if (errno != 0) return file_error("Could not load file", path, errno);
     return size_error(path, false);
   }
-  if (!at_eof(f.fd)) return size_error(path, true);
+  if (!at_eof(f.get())) return size_error(path, true);
   return out;
 }
 
 Result<LoadedPsk> load_psk(const std::string& path) {
   constexpr std::size_t kMaxFile = 1000;  // the reference's cap
-  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (f.fd < 0) return file_error("Could not load base64 file", path, errno);
+  base::UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!f.valid()) return file_error("Could not load base64 file", path, errno);
   // The file text is as secret as the key: keep it in locked memory.
   crypto::Secret<kMaxFile + 1> buf;
   std::size_t len = 0;
   auto bytes = buf.reveal_mut();
   for (;;) {
-    ssize_t n = ::read(f.fd, bytes.data() + len, bytes.size() - len);
+    ssize_t n = ::read(f.get(), bytes.data() + len, bytes.size() - len);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return file_error("Could not load base64 file", path, errno);
     if (n == 0) break;
@@ -189,9 +183,9 @@ namespace {
 // In-place write for paths that are not regular files (a FIFO, /dev/stdout, a device):
 // renaming over those would replace the node itself.
 Status write_in_place(const std::string& path, std::span<const uint8_t> bytes) {
-  Fd f(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
-  if (f.fd < 0) return file_error("Could not write file", path, errno);
-  if (int err = base::write_all(f.fd, bytes); err != 0) {
+  base::UniqueFd f(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+  if (!f.valid()) return file_error("Could not write file", path, errno);
+  if (int err = base::write_all(f.get(), bytes); err != 0) {
     return file_error("Could not write file", path, err);
   }
   return ok_status();
@@ -215,25 +209,11 @@ Status write_file_atomic(const std::string& given_path, std::span<const uint8_t>
       std::free(real);
     }
   }
-  exists = exists && S_ISREG(existing.st_mode);
-  // The temporary name is unpredictable and created exclusively, so a planted symlink
-  // cannot redirect the write.
-  std::array<uint8_t, 8> rnd{};
-  crypto::system_random().fill(rnd);
-  std::string tmp = path + ".tmp-";
-  for (uint8_t b : rnd) {
-    tmp += "0123456789abcdef"[b >> 4];
-    tmp += "0123456789abcdef"[b & 15];
-  }
-  Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? 0600 : mode));
-  if (f.fd < 0) return file_error("Could not write file", given_path, errno);
-  auto fail = [&](int err) -> Status {
-    ::unlink(tmp.c_str());
+  base::ReplaceOptions options;
+  options.new_file_mode = mode;
+  if (int err = base::replace_file(path, bytes, options); err != 0) {
     return file_error("Could not write file", given_path, err);
-  };
-  if (exists && ::fchmod(f.fd, existing.st_mode & 07777) != 0) return fail(errno);
-  if (int err = base::write_all(f.fd, bytes); err != 0) return fail(err);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(errno);
+  }
   return ok_status();
 }
 

@@ -16,6 +16,8 @@
 #include <climits>
 #include <cstring>
 
+#include "rosenpass/base/atomic_file.h"
+#include "rosenpass/base/fd.h"
 #include "rosenpass/base/io.h"
 #include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/random.h"
@@ -40,9 +42,6 @@ Status write_stdout_line(const std::string& line) {
 
 namespace {
 
-constexpr std::string_view kTempInfix = ".tmp-";
-constexpr std::size_t kTempHexDigits = 16;
-
 std::string os_error(int err) {
   return std::string(std::strerror(err)) + " (os error " + std::to_string(err) + ")";
 }
@@ -63,17 +62,6 @@ std::string write_error(int err) {
   }
   return text;
 }
-
-// Closes a descriptor on scope exit.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
 
 // Follows a chain of symlinks to the path it finally names, which need not exist yet (a link
 // into a fresh /run directory). Gives up after 40 links, like the kernel (open then fails).
@@ -100,27 +88,6 @@ std::pair<std::string, std::string> split_dir(const std::string& path) {
   return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
 }
 
-std::string temp_name(const std::string& target) {
-  std::array<uint8_t, kTempHexDigits / 2> rnd{};
-  crypto::system_random().fill(rnd);
-  std::string tmp = target + std::string(kTempInfix);
-  for (uint8_t b : rnd) {
-    tmp += "0123456789abcdef"[b >> 4];
-    tmp += "0123456789abcdef"[b & 15];
-  }
-  return tmp;
-}
-
-bool is_our_temp_name(std::string_view entry, std::string_view base) {
-  if (entry.size() != base.size() + kTempInfix.size() + kTempHexDigits) return false;
-  if (entry.substr(0, base.size()) != base) return false;
-  if (entry.substr(base.size(), kTempInfix.size()) != kTempInfix) return false;
-  for (char c : entry.substr(base.size() + kTempInfix.size())) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 // What one directory holds for KeyOutFile::prepare: the names of our temporary files in it
 // and whether a file can be created there (0, or the errno of the probe). Kept for a second
 // and for the last directory only: 10,000 peers' key files in one directory then cost one
@@ -140,8 +107,8 @@ DirectoryFacts& facts_of(const std::string& dir) {
   if (DIR* d = ::opendir(dir.c_str())) {
     while (dirent* e = ::readdir(d)) {
       std::string_view name = e->d_name;
-      auto at = name.rfind(kTempInfix);
-      if (at != std::string_view::npos && is_our_temp_name(name, name.substr(0, at))) {
+      auto at = name.rfind(base::kTempInfix);
+      if (at != std::string_view::npos && base::is_temp_name_of(name, name.substr(0, at))) {
         last.temp_names.emplace_back(name);
       }
     }
@@ -157,7 +124,7 @@ std::size_t remove_stale_temp_files(const std::string& target) {
   DirectoryFacts& facts = facts_of(dir);
   std::size_t removed = 0;
   std::erase_if(facts.temp_names, [&](const std::string& name) {
-    if (!is_our_temp_name(name, base)) return false;
+    if (!base::is_temp_name_of(name, base)) return false;
     const std::string path = dir + "/" + name;
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::unlink(path.c_str()) == 0) {
@@ -166,22 +133,6 @@ std::size_t remove_stale_temp_files(const std::string& target) {
     return true;
   });
   return removed;
-}
-
-bool write_all_at(int fd, std::string_view text, bool positional) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = positional ? ::pwrite(fd, text.data() + done, text.size() - done,
-                                      static_cast<off_t>(done))
-                           : ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 // Errors that say "replacing is impossible here, rewriting may work": permissions, read-only
@@ -229,7 +180,7 @@ KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink w
   if (writer_can_create_in && !writer_can_create_in(dir)) {
     probe_error = EACCES;
   } else if (probe_error != 0) {  // only a success is shared: errors may be this name's
-    std::string probe = temp_name(f.target_);
+    std::string probe = base::temp_name_beside(f.target_);
     int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     probe_error = fd >= 0 ? 0 : errno;
     facts.probe_error = probe_error;
@@ -267,54 +218,21 @@ Status KeyOutFile::write(const crypto::Secret<32>& key) {
     if (fall_back) atomic_ = false;
   }
   if (fall_back) result = write_in_place(text);
-  crypto::secure_zero(text.data(), text.size());
+  crypto::wipe(text);
   return result;
 }
 
 // Temporary file, fsync, rename. Sets `fall_back` (and returns an error) when an in-place
 // write should be tried instead; never leaves the temporary file behind.
 Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
-  auto fail = [&](int err) -> Status {
+  base::ReplaceOptions options;
+  options.keep_owner = true;
+  if (int err = base::replace_file(
+          target_, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), options);
+      err != 0) {
+    fall_back = replacement_impossible(err);
     return Error{"Could not write file " + debug_quote(configured_), {write_error(err)}};
-  };
-  struct stat existing {};
-  const bool exists = ::stat(target_.c_str(), &existing) == 0;
-  // The name is unpredictable and created exclusively: a planted symlink cannot redirect it.
-  const std::string tmp = temp_name(target_);
-  Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (f.fd < 0) {
-    int err = errno;
-    fall_back = replacement_impossible(err);
-    return fail(err);
   }
-  auto abandon = [&](int err) -> Status {
-    ::unlink(tmp.c_str());
-    fall_back = replacement_impossible(err);
-    return fail(err);
-  };
-  if (exists) {
-    // The new file must look like the old one: owner, group (a service user's file stays
-    // its own), then mode (after chown, which may clear set-id bits).
-    struct stat mine {};
-    if (::fstat(f.fd, &mine) != 0) return abandon(errno);
-    if ((mine.st_uid != existing.st_uid || mine.st_gid != existing.st_gid) &&
-        ::fchown(f.fd, existing.st_uid, existing.st_gid) != 0) {
-      return abandon(errno);
-    }
-    // Usually equal already (created 0600, the old file 0600): one syscall less per key.
-    if ((mine.st_mode & 07777) != (existing.st_mode & 07777) &&
-        ::fchmod(f.fd, existing.st_mode & 07777) != 0) {
-      return abandon(errno);
-    }
-  }
-  if (!write_all_at(f.fd, text, false)) return abandon(errno);
-  // The data must be on disk before the name points at it, or a crash can leave an empty key
-  // (issue 18). On tmpfs (/run, where key files usually live) this costs nothing.
-  if (::fsync(f.fd) != 0) return abandon(errno);
-  if (::rename(tmp.c_str(), target_.c_str()) != 0) return abandon(errno);
-  // Make the rename itself durable; failure here loses nothing already visible.
-  Fd dir(::open(split_dir(target_).first.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.fd >= 0) ::fsync(dir.fd);
   return ok_status();
 }
 
@@ -324,15 +242,19 @@ Status KeyOutFile::write_in_place(std::string_view text) {
   auto fail = [&](int err) -> Status {
     return Error{"Could not write file " + debug_quote(configured_), {write_error(err)}};
   };
-  Fd f(::open(target_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
-  if (f.fd < 0) return fail(errno);
+  base::UniqueFd f(::open(target_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (!f.valid()) return fail(errno);
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return fail(errno);
+  if (::fstat(f.get(), &st) != 0) return fail(errno);
   const bool regular = S_ISREG(st.st_mode);
-  if (!write_all_at(f.fd, text, regular)) return fail(errno);
+  const std::span bytes(text.data(), text.size());
+  if (int err = regular ? base::pwrite_all(f.get(), bytes, 0) : base::write_all(f.get(), bytes);
+      err != 0) {
+    return fail(err);
+  }
   if (regular) {
-    if (::ftruncate(f.fd, static_cast<off_t>(text.size())) != 0) return fail(errno);
-    if (::fsync(f.fd) != 0) return fail(errno);
+    if (::ftruncate(f.get(), static_cast<off_t>(text.size())) != 0) return fail(errno);
+    if (::fsync(f.get()) != 0) return fail(errno);
   }
   return ok_status();
 }

@@ -9,18 +9,9 @@
 #include <cstring>
 #include <iterator>
 
+#include "rosenpass/base/host_port.h"
+
 namespace rosenpass::daemon {
-namespace {
-
-std::optional<uint16_t> parse_port(std::string_view s) {
-  if (s.empty() || s.size() > 5) return std::nullopt;
-  unsigned v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v > 65535) return std::nullopt;
-  return static_cast<uint16_t>(v);
-}
-
-}  // namespace
 
 uint16_t SocketAddress::port() const {
   if (family() == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(&storage)->sin_port);
@@ -75,54 +66,48 @@ SocketAddress SocketAddress::from_sockaddr(const sockaddr* sa, socklen_t len) {
   return out;
 }
 
-std::optional<SocketAddress> SocketAddress::parse_literal(std::string_view text) {
+namespace {
+
+SocketAddress from_literal(const base::IpLiteral& ip, uint16_t port) {
   SocketAddress out;
-  if (!text.empty() && text.front() == '[') {
-    auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return std::nullopt;
-    }
-    std::string host(text.substr(1, close - 1));
-    auto port = parse_port(text.substr(close + 2));
-    if (!port) return std::nullopt;
-    uint32_t scope = 0;
-    if (auto pct = host.find('%'); pct != std::string::npos) {
-      // Only numeric scope ids, as the standard socket-address syntax allows.
-      std::string_view sc = std::string_view(host).substr(pct + 1);
-      auto [p, ec] = std::from_chars(sc.data(), sc.data() + sc.size(), scope);
-      if (sc.empty() || ec != std::errc() || p != sc.data() + sc.size()) return std::nullopt;
-      host.resize(pct);
-    }
+  if (ip.family == AF_INET6) {
     auto* a = reinterpret_cast<sockaddr_in6*>(&out.storage);
-    if (inet_pton(AF_INET6, host.c_str(), &a->sin6_addr) != 1) return std::nullopt;
+    std::memcpy(&a->sin6_addr, ip.bytes.data(), 16);
     a->sin6_family = AF_INET6;
-    a->sin6_port = htons(*port);
-    a->sin6_scope_id = scope;
+    a->sin6_port = htons(port);
+    a->sin6_scope_id = ip.scope_id;
     out.length = sizeof(sockaddr_in6);
-    return out;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&out.storage);
+    std::memcpy(&a->sin_addr, ip.bytes.data(), 4);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    out.length = sizeof(sockaddr_in);
   }
-  auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) return std::nullopt;
-  std::string host(text.substr(0, colon));
-  auto port = parse_port(text.substr(colon + 1));
-  if (!port) return std::nullopt;
-  auto* a = reinterpret_cast<sockaddr_in*>(&out.storage);
-  // inet_pton accepts exactly the dotted-quad form, as the reference's parser does.
-  if (inet_pton(AF_INET, host.c_str(), &a->sin_addr) != 1) return std::nullopt;
-  a->sin_family = AF_INET;
-  a->sin_port = htons(*port);
-  out.length = sizeof(sockaddr_in);
   return out;
 }
 
+}  // namespace
+
+std::optional<SocketAddress> SocketAddress::parse_literal(std::string_view text) {
+  auto hp = base::parse_host_port(text);
+  if (!hp) return std::nullopt;
+  auto ip = base::ip_literal(*hp);
+  if (!ip) return std::nullopt;
+  return from_literal(*ip, hp->port);
+}
+
 Result<std::vector<SocketAddress>> resolve_host_port(std::string_view text) {
-  if (auto lit = SocketAddress::parse_literal(text)) return std::vector<SocketAddress>{*lit};
-  auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) return make_error("invalid socket address");
-  std::string host(text.substr(0, colon));
-  auto port = parse_port(text.substr(colon + 1));
-  if (!port) return make_error("invalid port value");
-  if (host.empty()) return make_error("invalid socket address");
+  auto hp = base::parse_host_port(text);
+  if (!hp) return hp.error();
+  if (auto ip = base::ip_literal(*hp))
+    return std::vector<SocketAddress>{from_literal(*ip, hp->port)};
+  if (hp->bracketed) {
+    return make_error("invalid socket address `" + std::string(text) +
+                      "`: not an IPv6 address between '[' and ']'");
+  }
+  const std::string& host = hp->host;
+  const uint16_t port = hp->port;
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;  // one entry per address
@@ -135,9 +120,9 @@ Result<std::vector<SocketAddress>> resolve_host_port(std::string_view text) {
     if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
     SocketAddress a = SocketAddress::from_sockaddr(ai->ai_addr, ai->ai_addrlen);
     if (a.family() == AF_INET) {
-      reinterpret_cast<sockaddr_in*>(&a.storage)->sin_port = htons(*port);
+      reinterpret_cast<sockaddr_in*>(&a.storage)->sin_port = htons(port);
     } else {
-      reinterpret_cast<sockaddr_in6*>(&a.storage)->sin6_port = htons(*port);
+      reinterpret_cast<sockaddr_in6*>(&a.storage)->sin6_port = htons(port);
     }
     bool dup = false;
     for (const auto& e : out) dup = dup || e == a;

@@ -42,6 +42,12 @@ class CookieJar {
   std::optional<Timestamp> expire(Timestamp now);
   // For tests: whether slot `i` holds a secret (has a creation time).
   bool slot_live(int i) const { return slots_[i & 1].created.has_value(); }
+  // For tests: whether slot `i`'s secret bytes are all zero (erased or never created).
+  bool slot_zeroed(int i) const {
+    uint8_t any = 0;
+    for (uint8_t b : slots_[i & 1].secret.reveal()) any |= b;
+    return any == 0;
+  }
 
  private:
   struct Slot {

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "rosenpass/base/host_port.h"
+
 namespace rosenpass::rp {
 namespace {
 
@@ -16,34 +18,11 @@ std::optional<T> parse_number(const std::string& s) {
   return v;
 }
 
-// Splits "host:port" / "[v6]:port" into host and port text.
-std::optional<std::pair<std::string, std::string>> split_host_port(const std::string& text) {
-  if (!text.empty() && text[0] == '[') {
-    auto close = text.find(']');
-    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
-      return std::nullopt;
-    return std::pair{text.substr(1, close - 1), text.substr(close + 2)};
-  }
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos) return std::nullopt;
-  std::string host = text.substr(0, colon);
-  if (host.find(':') != std::string::npos) return std::nullopt;
-  return std::pair{host, text.substr(colon + 1)};
-}
-
-bool is_literal_ip(const std::string& host, bool bracketed) {
-  unsigned char buf[16];
-  std::string h = host;
-  if (bracketed) {
-    // Numeric scope ids ("fe80::1%2") are part of the socket-address syntax.
-    auto pct = h.find('%');
-    if (pct != std::string::npos) {
-      if (!parse_number<uint32_t>(h.substr(pct + 1))) return false;
-      h = h.substr(0, pct);
-    }
-    return inet_pton(AF_INET6, h.c_str(), buf) == 1;
-  }
-  return inet_pton(AF_INET, h.c_str(), buf) == 1;
+// "host:port" or "[v6]:port"; rp wants no bare IPv6 (an unbracketed host without ':').
+std::optional<base::HostPort> split_host_port(const std::string& text) {
+  auto hp = base::parse_host_port(text);
+  if (!hp || (!hp->bracketed && hp->host.find(':') != std::string::npos)) return std::nullopt;
+  return std::move(*hp);
 }
 
 bool valid_host_name(const std::string& host) {
@@ -60,23 +39,21 @@ bool valid_host_name(const std::string& host) {
 std::optional<std::string> parse_listen_address(const std::string& text, bool allow_bare_port) {
   if (allow_bare_port && parse_number<uint16_t>(text)) return "[::]:" + text;
   auto hp = split_host_port(text);
-  if (!hp || !parse_number<uint16_t>(hp->second)) return std::nullopt;
-  if (!is_literal_ip(hp->first, !text.empty() && text[0] == '[')) return std::nullopt;
+  if (!hp || !base::ip_literal(*hp)) return std::nullopt;
   return text;
 }
 
 std::optional<std::string> parse_endpoint_word(const std::string& text) {
   if (parse_listen_address(text, false)) return text;
   auto hp = split_host_port(text);
-  if (!hp || !parse_number<uint16_t>(hp->second) || text[0] == '[') return std::nullopt;
-  if (!valid_host_name(hp->first)) return std::nullopt;
+  if (!hp || hp->bracketed || !valid_host_name(hp->host)) return std::nullopt;
   return text;
 }
 
 std::optional<uint16_t> port_of(const std::string& address) {
   auto hp = split_host_port(address);
   if (!hp) return std::nullopt;
-  return parse_number<uint16_t>(hp->second);
+  return hp->port;
 }
 
 std::optional<std::string> with_port_plus_one(const std::string& address) {

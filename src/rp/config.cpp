@@ -38,42 +38,44 @@ std::optional<std::string> opt_string(const toml::table& t, const char* key, Err
 
 }  // namespace
 
-std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_view toml_text) {
+base::Result<ExchangeOptions> parse_exchange_config(std::string_view toml_text) {
   // The TOML library recurses per key component and nesting level: bound both first.
   if (auto problem = hardening::check_toml_bounds(toml_text)) {
-    return "cannot parse config: " + *problem;
+    return base::make_error("cannot parse config: " + *problem);
   }
   toml::table root;
   try {
     root = toml::parse(toml_text);
   } catch (const toml::parse_error& e) {
-    return "cannot parse config: " + std::string(e.description());
+    return base::make_error("cannot parse config: " + std::string(e.description()));
   }
   if (auto e =
           check_keys(root, {"verbose", "private_keys_dir", "dev", "ip", "listen", "peers"}, ""))
-    return *e;
+    return base::make_error(*e);
   ExchangeOptions ex;
   Error err;
   const toml::node* verbose = root.get("verbose");
-  if (!verbose) return std::string("missing field `verbose`");
-  if (!verbose->is_boolean()) return std::string("invalid type for `verbose`, expected a boolean");
+  if (!verbose) return base::make_error("missing field `verbose`");
+  if (!verbose->is_boolean())
+    return base::make_error("invalid type for `verbose`, expected a boolean");
   ex.verbose = verbose->value<bool>().value_or(false);
   auto dir = opt_string(root, "private_keys_dir", err);
-  if (!err.empty()) return err;
-  if (!dir) return std::string("missing field `private_keys_dir`");
+  if (!err.empty()) return base::make_error(err);
+  if (!dir) return base::make_error("missing field `private_keys_dir`");
   ex.private_keys_dir = *dir;
   ex.dev = opt_string(root, "dev", err);
   ex.ip = opt_string(root, "ip", err);
   auto listen = opt_string(root, "listen", err);
-  if (!err.empty()) return err;
+  if (!err.empty()) return base::make_error(err);
   if (listen) {
     ex.listen = parse_listen_address(*listen, false);
-    if (!ex.listen) return "invalid socket address `" + *listen + "` for `listen`";
+    if (!ex.listen)
+      return base::make_error("invalid socket address `" + *listen + "` for `listen`");
   }
   const toml::node* peers = root.get("peers");
-  if (!peers) return std::string("missing field `peers`");
+  if (!peers) return base::make_error("missing field `peers`");
   if (!peers->is_array_of_tables() && !(peers->is_array() && peers->as_array()->empty()))
-    return std::string("invalid type for `peers`, expected an array of tables");
+    return base::make_error("invalid type for `peers`, expected an array of tables");
   std::size_t index = 0;
   for (const auto& node : *peers->as_array()) {
     const toml::table& p = *node.as_table();
@@ -82,45 +84,48 @@ std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_vie
                             {"public_keys_dir", "endpoint", "persistent_keepalive", "allowed_ips",
                              "protocol_version", "rehandshake"},
                             where))
-      return *e;
+      return base::make_error(*e);
     ExchangePeer peer;
     auto pdir = opt_string(p, "public_keys_dir", err);
     auto endpoint = opt_string(p, "endpoint", err);
     peer.allowed_ips = opt_string(p, "allowed_ips", err);
     peer.protocol_version = opt_string(p, "protocol_version", err);
-    if (!err.empty()) return err + where;
-    if (!pdir) return "missing field `public_keys_dir`" + where;
+    if (!err.empty()) return base::make_error(err + where);
+    if (!pdir) return base::make_error("missing field `public_keys_dir`" + where);
     peer.public_keys_dir = *pdir;
     if (endpoint) {
       peer.endpoint = parse_endpoint_word(*endpoint);
       if (!peer.endpoint)
-        return "invalid socket address `" + *endpoint + "` for `endpoint`" + where;
+        return base::make_error("invalid socket address `" + *endpoint + "` for `endpoint`" +
+                                where);
     }
     if (const toml::node* ka = p.get("persistent_keepalive")) {
       auto v = ka->value<int64_t>();
       if (!ka->is_integer() || !v || *v < 0 || *v > 0xffffffffLL)
-        return "invalid value for `persistent_keepalive`" + where;
+        return base::make_error("invalid value for `persistent_keepalive`" + where);
       peer.persistent_keepalive = static_cast<uint32_t>(*v);
     }
     if (const toml::node* rh = p.get("rehandshake")) {
-      if (!rh->is_boolean()) return "invalid type for `rehandshake`, expected a boolean" + where;
+      if (!rh->is_boolean())
+        return base::make_error("invalid type for `rehandshake`, expected a boolean" + where);
       peer.rehandshake = rh->value<bool>().value_or(false);
     }
     if (peer.protocol_version && *peer.protocol_version != "V02" && *peer.protocol_version != "V03")
-      return "unknown variant `" + *peer.protocol_version +
-             "` for `protocol_version`, expected `V02` or `V03`" + where;
+      return base::make_error("unknown variant `" + *peer.protocol_version +
+                              "` for `protocol_version`, expected `V02` or `V03`" + where);
     ex.peers.push_back(std::move(peer));
   }
   return ex;
 }
 
-std::variant<ExchangeOptions, std::string> load_exchange_config(const std::string& path) {
+base::Result<ExchangeOptions> load_exchange_config(const std::string& path) {
   // Open first so the error can say why ("Permission denied", "No such file or directory").
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return "cannot read config \"" + path + "\": " + std::strerror(errno);
+  if (fd < 0)
+    return base::make_error("cannot read config \"" + path + "\": " + std::strerror(errno));
   ::close(fd);
   std::ifstream f(path, std::ios::binary);
-  if (!f) return "cannot read config \"" + path + "\": " + std::strerror(errno);
+  if (!f) return base::make_error("cannot read config \"" + path + "\": " + std::strerror(errno));
   // Read at most one byte past the limit: the parser refuses such text anyway, and a FIFO or
   // /dev/zero must not be read forever.
   const std::size_t cap = hardening::TomlLimits{}.max_bytes + 1;
@@ -128,7 +133,7 @@ std::variant<ExchangeOptions, std::string> load_exchange_config(const std::strin
   f.read(text.data(), static_cast<std::streamsize>(cap));
   text.resize(static_cast<std::size_t>(f.gcount()));
   auto r = parse_exchange_config(text);
-  if (auto* e = std::get_if<std::string>(&r)) return "\"" + path + "\": " + *e;
+  if (!r) return base::make_error("\"" + path + "\": " + r.error().message);
   return r;
 }
 

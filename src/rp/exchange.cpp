@@ -13,6 +13,7 @@
 #include <optional>
 #include <thread>
 
+#include "rosenpass/base/process.h"
 #include "rosenpass/crypto/random.h"
 #include "rosenpass/crypto/secure_memory.h"
 #include "rosenpass/kem/mceliece460896.h"
@@ -72,39 +73,17 @@ std::vector<std::string> split_commas(const std::string& list) {
 // Runs a program and waits; returns its exit status, or nullopt if it could not be started
 // (the reason in `why`: "No such file or directory" when it is not on PATH, …).
 std::optional<int> run_program(const std::vector<std::string>& argv, std::string* why) {
-  int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) {
-    *why = std::strerror(errno);
+  auto pid = base::spawn(argv);
+  if (!pid) {
+    *why = pid.error().causes.empty() ? pid.error().message : pid.error().causes.back();
     return std::nullopt;
   }
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    *why = std::strerror(errno);
-    ::close(pipefd[0]);
-    ::close(pipefd[1]);
+  auto status = base::wait(*pid);
+  if (!status) {
+    *why = status.error().chain();
     return std::nullopt;
   }
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    int e = errno;
-    (void)!::write(pipefd[1], &e, sizeof e);  // tell the parent exec failed
-    ::_exit(127);
-  }
-  ::close(pipefd[1]);
-  int e = 0;
-  bool exec_failed = ::read(pipefd[0], &e, sizeof e) == static_cast<ssize_t>(sizeof e);
-  ::close(pipefd[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (exec_failed) {
-    *why = std::strerror(e);
-    return std::nullopt;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return status->shell_code();
 }
 
 // The interface we made, and the wireguard-go we started for it; undone on destruction.
@@ -127,51 +106,29 @@ class Interface {
     }
     if (err->kind != wg::LinkError::kNotSupported) return err->message;
     info("The kernel has no WireGuard; starting " + wireguard_go + " for " + name_);
-    // A close-on-exec pipe carries the errno of a failed exec, so the error can say why.
-    int exec_pipe[2];
-    if (::pipe2(exec_pipe, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
-    pid_t pid = ::fork();
-    if (pid < 0) {
-      int e = errno;
-      ::close(exec_pipe[0]);
-      ::close(exec_pipe[1]);
-      return std::string("fork: ") + std::strerror(e);
-    }
-    if (pid == 0) {
-      if (quiet_child) {
-        int null = ::open("/dev/null", O_WRONLY);
-        ::dup2(null, 1);
-        ::dup2(null, 2);
-      }
-      ::execlp(wireguard_go.c_str(), wireguard_go.c_str(), "-f", name_.c_str(),
-               static_cast<char*>(nullptr));
-      int e = errno;
-      (void)!::write(exec_pipe[1], &e, sizeof e);
-      ::_exit(127);
-    }
-    ::close(exec_pipe[1]);
-    int exec_errno = 0;
-    bool exec_failed = ::read(exec_pipe[0], &exec_errno, sizeof exec_errno) ==
-                       static_cast<ssize_t>(sizeof exec_errno);
-    ::close(exec_pipe[0]);
-    wggo_ = pid;
-    created_ = true;
     const std::string prefix = "could not create WireGuard device " + rp::quoted(fs::path(name_)) +
                                ": the kernel has no WireGuard and ";
-    if (exec_failed) {
-      ::waitpid(pid, nullptr, 0);
-      wggo_ = -1;
-      return prefix + wireguard_go + " could not be started: " + std::strerror(exec_errno);
+    base::SpawnOptions quiet;
+    base::UniqueFd null;
+    if (quiet_child) {
+      null = base::UniqueFd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+      if (null.valid()) quiet.fds = {{null.get(), 1}, {null.get(), 2}};
     }
+    const std::vector<std::string> argv{wireguard_go, "-f", name_};
+    auto pid = base::spawn(argv, quiet);
+    if (!pid) {
+      const auto& e = pid.error();
+      return prefix + wireguard_go +
+             " could not be started: " + (e.causes.empty() ? e.message : e.causes.back());
+    }
+    wggo_ = *pid;
+    created_ = true;
     // Wait for its configuration socket (and so its TUN device).
     for (int i = 0; i < 200; ++i) {
       if (wg::uapi_socket_available(wg::kDefaultUapiSocketDir, name_)) return std::nullopt;
-      int status;
-      if (::waitpid(pid, &status, WNOHANG) == pid) {
+      if (auto status = base::try_wait(wggo_)) {
         wggo_ = -1;
-        return prefix + wireguard_go +
-               (WIFEXITED(status) ? " exited with status " + std::to_string(WEXITSTATUS(status))
-                                  : " was killed by signal " + std::to_string(WTERMSIG(status))) +
+        return prefix + wireguard_go + " " + status->describe() +
                (quiet_child ? " (run rp verbose to see its messages)" : "");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -186,16 +143,7 @@ class Interface {
       warn_("could not delete device " + name_ + ": " + err->message);
     }
     if (wggo_ > 0) {
-      ::kill(wggo_, SIGTERM);
-      bool gone = false;
-      for (int i = 0; i < 100 && !gone; ++i) {
-        gone = ::waitpid(wggo_, nullptr, WNOHANG) == wggo_;
-        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-      if (!gone) {
-        ::kill(wggo_, SIGKILL);
-        ::waitpid(wggo_, nullptr, 0);
-      }
+      base::stop(wggo_, SIGTERM, std::chrono::seconds(2));
       wggo_ = -1;
       std::error_code ec;
       fs::remove(fs::path(wg::kDefaultUapiSocketDir) / (name_ + ".sock"), ec);
@@ -300,7 +248,7 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
     return fail("could not read WireGuard secret key " + quoted(priv / "wgsk") + ": " + why);
   }
   auto wgsk = wg::wg_secret_key_from_base64(*wgsk_text);
-  crypto::secure_zero(wgsk_text->data(), wgsk_text->size());
+  crypto::wipe(*wgsk_text);
   if (!wgsk) return fail("invalid WireGuard secret key in " + quoted(priv / "wgsk"));
   if (auto e = check_size(priv / "pqsk", {mce::kSecretKeySize, mce::kLegacySecretKeySize},
                           "Rosenpass secret key"))
@@ -358,7 +306,7 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
     if (p.persistent_keepalive)
       words.insert(words.end(), {"persistent-keepalive", std::to_string(*p.persistent_keepalive)});
     if (p.allowed_ips) words.insert(words.end(), {"allowed-ips", *p.allowed_ips});
-    if (auto e = wg::apply_wg_set_params(words, peer)) return fail(*e);
+    if (auto st = wg::apply_wg_set_params(words, peer); !st) return fail(st.error().message);
     cfg.peers.push_back(std::move(peer));
   }
   if (auto e = backend->set_device(dev, cfg)) return fail(e->message);
@@ -397,46 +345,25 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
   }
 
   env.info("Starting to perform rosenpass key exchanges!");
-  pid_t child = ::fork();
-  if (child < 0) return fail(std::string("fork: ") + std::strerror(errno));
-  if (child == 0) {
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGQUIT, SIG_DFL);
-    std::string prog = env.rosenpass_program.string();
-    ::execlp(prog.c_str(), prog.c_str(), "exchange-config", config_path.c_str(),
-             static_cast<char*>(nullptr));
-    std::fprintf(stderr, "Error: could not run %s: %s\n", prog.c_str(), std::strerror(errno));
-    ::_exit(127);
+  const std::vector<std::string> argv{env.rosenpass_program.string(), "exchange-config",
+                                      config_path.string()};
+  auto child = base::spawn(argv);
+  if (!child) return fail(child.error().message + ": " + child.error().causes.back());
+  std::optional<base::ExitStatus> status;
+  while (!status && !g_signal) {
+    status = base::try_wait(*child);
+    if (!status) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  int status = 0;
-  bool exited = false;
-  while (!exited && !g_signal) {
-    pid_t r = ::waitpid(child, &status, WNOHANG);
-    if (r == child) {
-      exited = true;
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  if (!exited) {
-    ::kill(child, SIGTERM);
-    for (int i = 0; i < 100 && !exited; ++i) {
-      exited = ::waitpid(child, &status, WNOHANG) == child;
-      if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (!exited) {
-      ::kill(child, SIGKILL);
-      ::waitpid(child, &status, 0);
-    }
+  if (!status) {
+    base::stop(*child, SIGTERM, std::chrono::seconds(5));
     iface.remove();
     return 0;  // a signal is a normal end
   }
   iface.remove();
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
-  return fail("rosenpass exited with " + (WIFEXITED(status)
-                                              ? "status " + std::to_string(WEXITSTATUS(status))
-                                              : "signal " + std::to_string(WTERMSIG(status))));
+  if (status->success()) return 0;
+  return fail("rosenpass exited with " + (status->exited()
+                                              ? "status " + std::to_string(status->code)
+                                              : "signal " + std::to_string(status->signal)));
 }
 
 }  // namespace rosenpass::rp

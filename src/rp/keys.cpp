@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "rosenpass/base/io.h"
 #include "rosenpass/crypto/random.h"
 #include "rosenpass/crypto/secure_memory.h"
 #include "rosenpass/wireguard/wg_key.h"
@@ -19,23 +20,17 @@ namespace mce = kem::mceliece460896;
 namespace {
 
 // Creates `path` exclusively with `mode` and writes `bytes`; never replaces an existing file.
-std::optional<std::string> write_new_file(const fs::path& path, std::span<const uint8_t> bytes,
-                                          mode_t mode) {
+base::Status write_new_file(const fs::path& path, std::span<const uint8_t> bytes, mode_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return "could not create " + quoted(path) + ": " + std::strerror(errno);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::string err = "could not write " + quoted(path) + ": " + std::strerror(errno);
-      ::close(fd);
-      return err;
-    }
-    done += static_cast<std::size_t>(n);
+  if (fd < 0)
+    return base::make_error("could not create " + quoted(path) + ": " + std::strerror(errno));
+  if (int e = base::write_all(fd, bytes); e != 0) {
+    ::close(fd);
+    return base::make_error("could not write " + quoted(path) + ": " + std::strerror(e));
   }
-  if (::close(fd) != 0) return "could not write " + quoted(path) + ": " + std::strerror(errno);
-  return std::nullopt;
+  if (::close(fd) != 0)
+    return base::make_error("could not write " + quoted(path) + ": " + std::strerror(errno));
+  return base::ok_status();
 }
 
 std::span<const uint8_t> as_bytes(const std::string& s) {
@@ -71,10 +66,10 @@ std::optional<std::string> read_small_file(const fs::path& p, std::size_t max, s
     out.append(buf, static_cast<std::size_t>(n));
     if (out.size() > max) break;
   }
-  crypto::secure_zero(buf, sizeof buf);
+  crypto::wipe(buf);
   ::close(fd);
   if (err != 0 || out.size() > max) {
-    crypto::secure_zero(out.data(), out.size());
+    crypto::wipe(out);
     return failed(err != 0 ? std::string(std::strerror(err))
                            : "larger than " + std::to_string(max) + " bytes");
   }
@@ -86,27 +81,28 @@ KeypairGenerator default_keypair_generator() {
       [](mce::PublicKey& pk, mce::SecretKey& sk) { mce::keypair(pk, sk, crypto::system_random()); };
 }
 
-std::optional<std::string> genkey(const fs::path& dir, const KeypairGenerator& gen,
-                                  const Notice& notice) {
+base::Status genkey(const fs::path& dir, const KeypairGenerator& gen, const Notice& notice) {
   struct stat st {};
   if (::lstat(dir.c_str(), &st) == 0) {
     // The reference compares with the file-type bits included and so always fails here; we
     // compare the permission bits, as it meant to.
     if (!S_ISDIR(st.st_mode) || (st.st_mode & 07777) != 0700) {
-      return "Directory " + quoted(dir) +
-             " has incorrect permissions: please use 0700 for proper security.";
+      return base::make_error("Directory " + quoted(dir) +
+                              " has incorrect permissions: please use 0700 for proper security.");
     }
   } else {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) return "could not create directory " + quoted(dir) + ": " + ec.message();
+    if (ec)
+      return base::make_error("could not create directory " + quoted(dir) + ": " + ec.message());
     if (::chmod(
             dir.c_str(), 0700 & ~[] {
               mode_t m = ::umask(0);
               ::umask(m);
               return m;
             }()) != 0) {
-      return "could not set permissions of " + quoted(dir) + ": " + std::strerror(errno);
+      return base::make_error("could not set permissions of " + quoted(dir) + ": " +
+                              std::strerror(errno));
     }
   }
 
@@ -117,54 +113,60 @@ std::optional<std::string> genkey(const fs::path& dir, const KeypairGenerator& g
   } else {
     auto sk = crypto::Secret<32>::random(crypto::system_random());
     std::string text = wireguard::wg_key_to_base64(sk.reveal());
-    auto err = write_new_file(wgsk, as_bytes(text), 0600);
-    crypto::secure_zero(text.data(), text.size());
-    if (err) return err;
+    auto written = write_new_file(wgsk, as_bytes(text), 0600);
+    crypto::wipe(text);
+    if (!written) return written;
   }
 
   bool have_sk = fs::exists(pqsk, ec), have_pk = fs::exists(pqpk, ec);
   if (have_sk && have_pk) {
     notice("Rosenpass keys already exist in " + quoted(dir) + ": not regenerating");
   } else if (have_sk || have_pk) {
-    return "only one of " + quoted(pqsk) + " and " + quoted(pqpk) +
-           " exists; refusing to overwrite it (move it away to generate a new keypair)";
+    return base::make_error("only one of " + quoted(pqsk) + " and " + quoted(pqpk) +
+                            " exists; refusing to overwrite it (move it away to generate a new "
+                            "keypair)");
   } else {
     auto pk = std::make_unique<mce::PublicKey>();
     mce::SecretKey sk;
     gen(*pk, sk);
-    if (auto err = write_new_file(pqsk, sk.reveal(), 0600)) return err;
-    if (auto err = write_new_file(pqpk, *pk, 0666)) return err;
+    if (auto st = write_new_file(pqsk, sk.reveal(), 0600); !st) return st;
+    if (auto st = write_new_file(pqpk, *pk, 0666); !st) return st;
   }
-  return std::nullopt;
+  return base::ok_status();
 }
 
-std::optional<std::string> pubkey(const fs::path& private_dir, const fs::path& public_dir) {
+base::Status pubkey(const fs::path& private_dir, const fs::path& public_dir) {
   std::error_code ec;
   if (fs::exists(fs::symlink_status(public_dir, ec))) {
-    return "Directory " + quoted(public_dir) + " already exists";
+    return base::make_error("Directory " + quoted(public_dir) + " already exists");
   }
   fs::path wgsk = private_dir / "wgsk", pqpk = private_dir / "pqpk";
   std::string why;
   auto sk_text = read_small_file(wgsk, 64, &why);
-  if (!sk_text) return "could not read WireGuard secret key " + quoted(wgsk) + ": " + why;
+  if (!sk_text)
+    return base::make_error("could not read WireGuard secret key " + quoted(wgsk) + ": " + why);
   auto sk = wireguard::wg_secret_key_from_base64(*sk_text);
-  crypto::secure_zero(sk_text->data(), sk_text->size());
-  if (!sk) return "invalid WireGuard secret key in " + quoted(wgsk);
+  crypto::wipe(*sk_text);
+  if (!sk) return base::make_error("invalid WireGuard secret key in " + quoted(wgsk));
   if (::access(pqpk.c_str(), R_OK) != 0) {
-    return "could not read Rosenpass public key " + quoted(pqpk) + ": " + std::strerror(errno);
+    return base::make_error("could not read Rosenpass public key " + quoted(pqpk) + ": " +
+                            std::strerror(errno));
   }
   if (!fs::is_regular_file(pqpk, ec)) {
-    return "could not read Rosenpass public key " + quoted(pqpk) + ": not a regular file";
+    return base::make_error("could not read Rosenpass public key " + quoted(pqpk) +
+                            ": not a regular file");
   }
 
   fs::create_directory(public_dir, ec);
-  if (ec) return "could not create directory " + quoted(public_dir) + ": " + ec.message();
+  if (ec)
+    return base::make_error("could not create directory " + quoted(public_dir) + ": " +
+                            ec.message());
   std::string wgpk = wireguard::wg_key_to_base64(wireguard::wg_public_key_of(*sk));
-  if (auto err = write_new_file(public_dir / "wgpk", as_bytes(wgpk), 0644)) return err;
+  if (auto st = write_new_file(public_dir / "wgpk", as_bytes(wgpk), 0644); !st) return st;
   fs::copy_file(pqpk, public_dir / "pqpk", fs::copy_options::none, ec);
-  if (ec) return "could not copy " + quoted(pqpk) + ": " + ec.message();
+  if (ec) return base::make_error("could not copy " + quoted(pqpk) + ": " + ec.message());
   fs::permissions(public_dir / "pqpk", fs::status(pqpk).permissions(), ec);
-  return std::nullopt;
+  return base::ok_status();
 }
 
 }  // namespace rosenpass::rp

@@ -3,26 +3,17 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "rosenpass/base/io.h"
 #include "rosenpass/crypto/secure_memory.h"
 #include "rosenpass/wireguard/broker.h"
 
 namespace rosenpass::wireguard::broker {
 namespace {
 
-bool write_all(int fd, std::span<const uint8_t> data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data = data.subspan(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
 bool send_response(int fd, ReturnCode code) {
   auto payload = encode_response(code);
   auto header = encode_frame_header(payload.size());
-  return write_all(fd, header) && write_all(fd, payload);
+  return base::write_all(fd, header) == 0 && base::write_all(fd, payload) == 0;
 }
 
 }  // namespace
@@ -65,7 +56,7 @@ int run_privileged_broker(int in_fd, int out_fd, WireGuardBackend& backend) {
       return 0;
     }
     bool ok = reader.feed(std::span<const uint8_t>(chunk, static_cast<std::size_t>(n)));
-    crypto::secure_zero(chunk, sizeof chunk);
+    crypto::wipe(chunk);
     if (!ok) {
       std::fprintf(stderr, "rosenpass-wireguard-broker-privileged: frame longer than %zu bytes\n",
                    kSetPskRequestSize);
@@ -73,7 +64,7 @@ int run_privileged_broker(int in_fd, int out_fd, WireGuardBackend& backend) {
     }
     while (auto payload = reader.next()) {
       auto request = decode_request(*payload);
-      crypto::secure_zero(payload->data(), payload->size());
+      crypto::wipe(*payload);
       ReturnCode code = ReturnCode::kInternalError;
       if (request) {
         code = handle_set_psk(backend, *request);

@@ -64,20 +64,13 @@ uint64_t decode_frame_header(std::span<const uint8_t, kFrameHeaderSize> header) 
 }
 
 FrameReader::~FrameReader() {
-  if (buf_.capacity()) crypto::secure_zero(buf_.data(), buf_.capacity());
+  crypto::wipe_capacity(buf_);
 }
 
 bool FrameReader::feed(std::span<const uint8_t> bytes) {
   if (failed_) return false;
-  if (buf_.size() + bytes.size() > buf_.capacity()) {
-    // Grow by hand so the old buffer, which may hold PSKs, is erased rather than just freed.
-    std::vector<uint8_t> bigger;
-    bigger.reserve(std::max(buf_.size() + bytes.size(), kFrameHeaderSize + max_ + 4096));
-    bigger.assign(buf_.begin(), buf_.end());
-    if (buf_.capacity()) crypto::secure_zero(buf_.data(), buf_.capacity());
-    buf_.swap(bigger);
-  }
-  buf_.insert(buf_.end(), bytes.begin(), bytes.end());
+  // The old buffer, which may hold PSKs, is erased rather than just freed when it grows.
+  crypto::append_wiping(buf_, bytes, kFrameHeaderSize + max_ + 4096);
   // Check every length prefix that has fully arrived.
   std::size_t pos = 0;
   while (buf_.size() - pos >= kFrameHeaderSize) {
@@ -101,7 +94,7 @@ std::optional<std::vector<uint8_t>> FrameReader::next() {
                                buf_.begin() + static_cast<std::ptrdiff_t>(kFrameHeaderSize + len));
   std::size_t rest = buf_.size() - kFrameHeaderSize - len;
   std::memmove(buf_.data(), buf_.data() + kFrameHeaderSize + len, rest);
-  crypto::secure_zero(buf_.data() + rest, buf_.size() - rest);
+  crypto::wipe(std::span(buf_).subspan(rest));
   buf_.resize(rest);
   return payload;
 }

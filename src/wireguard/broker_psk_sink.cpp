@@ -4,8 +4,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
-#include <sys/syscall.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -16,6 +16,8 @@
 #include <cstring>
 #include <string>
 
+#include "rosenpass/base/io.h"
+#include "rosenpass/base/process.h"
 #include "rosenpass/crypto/secure_memory.h"
 
 namespace rosenpass::wireguard {
@@ -37,26 +39,10 @@ constexpr auto kHealthyLife = std::chrono::seconds(10);  // a broker that lived 
 
 // True once a seccomp filter confines this process (/proc/self/status "Seccomp: 2"). A
 // filter may kill us for a system call it does not list, so then nothing new is tried.
-bool seccomp_filtered() {
-  int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return true;  // cannot tell: be careful
-  std::string text;
-  char buf[1024];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-  ::close(fd);
-  auto pos = text.find("\nSeccomp:");
-  if (pos == std::string::npos) return false;
-  auto value = text.find_first_not_of(" \t", pos + 9);
-  return value != std::string::npos && text[value] != '0';
-}
-
 // A descriptor that becomes readable when `pid` exits (Linux 5.3); -1 where unsupported or
 // under a seccomp filter. Without it, the broker socket's end of file tells of the death.
-// (Debian 12's <sys/pidfd.h> lacks C linkage, so the system call is made directly.)
 int open_pidfd(pid_t pid) {
-  if (seccomp_filtered()) return -1;
-  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  return base::open_pidfd(pid).release();
 }
 
 void configure_socket(int fd) {
@@ -65,36 +51,19 @@ void configure_socket(int fd) {
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-// Forks and execs `command` with fd 3 connected to the returned socket.
+// Starts `command` with fd 3 connected to the returned socket.
 std::variant<std::pair<int, pid_t>, std::string> start_broker(std::vector<std::string> command) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     return std::string("socketpair: ") + std::strerror(errno);
   }
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    int e = errno;
-    ::close(sv[0]);
-    ::close(sv[1]);
-    return std::string("fork: ") + std::strerror(e);
-  }
-  if (pid == 0) {
-    // dup2 clears close-on-exec on the copy, so only fd 3 crosses the exec.
-    if (::dup2(sv[1], 3) < 0) ::_exit(127);
-    std::vector<char*> argv;
-    for (auto& a : command) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
+  auto pid = base::spawn(command, {{{sv[1], 3}}});
   ::close(sv[1]);
-  return std::pair{sv[0], pid};
-}
-
-std::string describe_status(int status) {
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
-  return "stopped";
+  if (!pid) {
+    ::close(sv[0]);
+    return pid.error().message + ": " + pid.error().causes.back();
+  }
+  return std::pair{sv[0], *pid};
 }
 
 std::string seconds(std::chrono::milliseconds d) {
@@ -134,19 +103,22 @@ void BrokerPskSink::unwatch(int fd) {
   if (fd >= 0 && watch_ >= 0) ::epoll_ctl(watch_, EPOLL_CTL_DEL, fd, nullptr);
 }
 
-std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::connect_path(
+base::Result<std::unique_ptr<BrokerPskSink>> BrokerPskSink::connect_path(
     const std::filesystem::path& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::string p = path.string();
-  if (p.size() >= sizeof addr.sun_path) return "PSK broker socket path too long: " + p;
+  auto fail = [&](std::string why) {
+    return base::Error{"could not connect to PSK broker at " + p, {std::move(why)}};
+  };
+  if (p.size() >= sizeof addr.sun_path) return fail("the socket path is too long");
   std::memcpy(addr.sun_path, p.data(), p.size());
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::string("socket: ") + std::strerror(errno);
+  if (fd < 0) return fail(std::string("socket: ") + std::strerror(errno));
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    std::string err = "could not connect to PSK broker at " + p + ": " + std::strerror(errno);
+    std::string err = std::strerror(errno);
     ::close(fd);
-    return err;
+    return fail(err);
   }
   return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, -1, {}));
 }
@@ -155,13 +127,15 @@ std::unique_ptr<BrokerPskSink> BrokerPskSink::from_fd(int fd) {
   return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, -1, {}));
 }
 
-std::variant<std::unique_ptr<BrokerPskSink>, std::string> BrokerPskSink::spawn(
+base::Result<std::unique_ptr<BrokerPskSink>> BrokerPskSink::spawn(
     std::vector<std::string> command) {
   if (command.empty()) {
     command = {"rosenpass-wireguard-broker-socket-handler", "--stream-fd", "3"};
   }
   auto started = start_broker(command);
-  if (auto* e = std::get_if<std::string>(&started)) return *e;
+  if (auto* e = std::get_if<std::string>(&started)) {
+    return base::Error{"could not spawn PSK broker", {*e}};
+  }
   auto [fd, pid] = std::get<0>(started);
   return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, pid, std::move(command)));
 }
@@ -172,18 +146,7 @@ BrokerPskSink::~BrokerPskSink() {
   if (fd_ >= 0) ::close(fd_);
   if (child_ > 0 && !child_status_) {
     // Closing our end makes the socket handler exit; wait briefly, then insist.
-    bool gone = false;
-    for (int i = 0; i < 60 && !gone; ++i) {
-      if (child_exit_status()) {
-        gone = true;
-      } else {
-        ::usleep(50'000);
-      }
-    }
-    if (!gone) {
-      ::kill(child_, SIGKILL);
-      ::waitpid(child_, nullptr, 0);
-    }
+    base::stop(child_, 0, std::chrono::seconds(3));
   }
   for (int fd : {pidfd_, timer_, watch_}) {
     if (fd >= 0) ::close(fd);
@@ -192,19 +155,18 @@ BrokerPskSink::~BrokerPskSink() {
 
 std::optional<int> BrokerPskSink::child_exit_status() {
   if (child_status_ || child_ <= 0) return child_status_;
-  int status = 0;
-  if (::waitpid(child_, &status, WNOHANG) == child_) {
-    child_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (auto status = base::try_wait(child_)) {
+    child_status_ = status->shell_code();
     // Reaped here (tests poll this): the loop must still hear of it and restart the broker.
-    broker_died(status, Clock::now());
+    broker_died(*status, Clock::now());
   }
   return child_status_;
 }
 
-void BrokerPskSink::broker_died(int status, Clock::time_point now) {
+void BrokerPskSink::broker_died(base::ExitStatus status, Clock::time_point now) {
   if (down_) return;
   down_ = true;
-  child_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  child_status_ = status.shell_code();
   unwatch(fd_);
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
@@ -215,8 +177,7 @@ void BrokerPskSink::broker_died(int status, Clock::time_point now) {
   auto delay = arm_backoff(now);
   if (on_lifecycle_ || on_error_) {
     report(Lifecycle::kExited, "PSK broker (pid " + std::to_string(child_) + ") " +
-                                          describe_status(status) + "; restarting it in " +
-                                          seconds(delay));
+                                   status.describe() + "; restarting it in " + seconds(delay));
   }
 }
 
@@ -283,21 +244,16 @@ void BrokerPskSink::on_ready(Clock::time_point now) {
           if (child_ > 0 && pidfd_ < 0 && !down_) {
             // No pidfd on this kernel: a broker that closed its end is useless; end it.
             ::kill(child_, SIGKILL);
-            int status = 0;
-            if (::waitpid(child_, &status, 0) == child_) broker_died(status, now);
+            if (auto status = base::wait(child_)) broker_died(*status, now);
           } else if (child_ <= 0 && on_error_) {
             on_error_("PSK broker closed the connection");
           }
         }
         break;
       case kTagPid: {
-        int status = 0;
-        pid_t r = down_ ? 0 : ::waitpid(child_, &status, WNOHANG);
-        if (r == child_) {
-          broker_died(status, now);
-        } else if (r < 0 && errno == ECHILD) {
-          // Reaped elsewhere (SIGCHLD ignored): dead all the same, status unknown.
-          broker_died(W_EXITCODE(255, 0), now);
+        // Reaped elsewhere (SIGCHLD ignored) counts as dead with status 255.
+        if (!down_) {
+          if (auto status = base::try_wait(child_)) broker_died(*status, now);
         }
         break;
       }
@@ -352,18 +308,11 @@ bool BrokerPskSink::send_request(const WireGuardPeerTarget& target,
   auto header = broker::encode_frame_header(payload->size());
   std::memcpy(frame.data(), header.data(), header.size());
   std::memcpy(frame.data() + header.size(), payload->data(), payload->size());
-  crypto::secure_zero(payload->data(), payload->size());
-  std::size_t sent = 0;
-  while (sent < frame.size()) {
-    ssize_t n = ::send(fd_, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    sent += static_cast<std::size_t>(n);
-  }
-  int err = errno;
-  crypto::secure_zero(frame.data(), frame.size());
+  crypto::wipe(*payload);
+  int err = base::send_all(fd_, frame);
+  crypto::wipe(frame);
   errno = err;
-  return sent == frame.size();
+  return err == 0;
 }
 
 PskDeliveryResult BrokerPskSink::install(const WireGuardPeerTarget& target,
@@ -398,8 +347,7 @@ PskDeliveryResult BrokerPskSink::install(const WireGuardPeerTarget& target,
     // The spawned broker is gone (or useless): end it now, restart it after the back-off;
     // the key just remembered goes out then.
     ::kill(child_, SIGKILL);
-    int status = 0;
-    if (::waitpid(child_, &status, 0) == child_) broker_died(status, Clock::now());
+    if (auto status = base::wait(child_)) broker_died(*status, Clock::now());
     return {};
   }
   if (fd_ < 0 || err == 0) return {PskDeliveryStatus::kFailed, "PSK broker connection failed"};

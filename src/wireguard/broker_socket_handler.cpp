@@ -17,6 +17,8 @@
 #include <memory>
 #include <thread>
 
+#include "rosenpass/base/io.h"
+#include "rosenpass/base/process.h"
 #include "rosenpass/crypto/secure_memory.h"
 #include "rosenpass/wireguard/broker.h"
 
@@ -33,14 +35,7 @@ void log_error(const std::string& msg) {
 }
 
 bool send_all(int fd, std::span<const uint8_t> data, bool is_socket) {
-  while (!data.empty()) {
-    ssize_t n = is_socket ? ::send(fd, data.data(), data.size(), MSG_NOSIGNAL)
-                          : ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data = data.subspan(static_cast<std::size_t>(n));
-  }
-  return true;
+  return (is_socket ? base::send_all(fd, data) : base::write_all(fd, data)) == 0;
 }
 
 bool send_frame(int fd, std::span<const uint8_t> payload, bool is_socket) {
@@ -73,22 +68,16 @@ std::optional<Helper> spawn_helper(const std::vector<std::string>& command) {
     ::close(in[1]);
     return std::nullopt;
   }
-  pid_t pid = ::fork();
-  if (pid < 0) return std::nullopt;
-  if (pid == 0) {
-    ::dup2(in[0], 0);
-    ::dup2(out[1], 1);
-    std::vector<char*> argv;
-    for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    std::fprintf(stderr, "rosenpass-wireguard-broker-socket-handler: cannot run %s: %s\n", argv[0],
-                 std::strerror(errno));
-    ::_exit(127);
-  }
+  auto pid = base::spawn(command, {{{in[0], 0}, {out[1], 1}}});
   ::close(in[0]);
   ::close(out[1]);
-  return Helper{pid, in[1], out[0]};
+  if (!pid) {
+    log_error(pid.error().message + ": " + pid.error().causes.back());
+    ::close(in[1]);
+    ::close(out[0]);
+    return std::nullopt;
+  }
+  return Helper{*pid, in[1], out[0]};
 }
 
 void stop_helper(Helper& h) {
@@ -97,15 +86,7 @@ void stop_helper(Helper& h) {
   h.to = h.from = -1;
   if (h.pid <= 0) return;
   // Closing its stdin ends the helper; give it a moment, then insist.
-  for (int i = 0; i < 40; ++i) {
-    if (::waitpid(h.pid, nullptr, WNOHANG) == h.pid) {
-      h.pid = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ::kill(h.pid, SIGKILL);
-  ::waitpid(h.pid, nullptr, 0);
+  base::stop(h.pid, 0, std::chrono::seconds(2));
   h.pid = -1;
 }
 
@@ -197,7 +178,7 @@ int run_socket_handler(const SocketHandlerOptions& options) {
       Queued q = std::move(queue.front());
       queue.pop_front();
       bool ok = send_frame(helper->to, q.payload, false);
-      crypto::secure_zero(q.payload.data(), q.payload.size());
+      crypto::wipe(q.payload);
       if (!ok) {
         log_error("the privileged helper stopped accepting requests");
         status = 1;
@@ -261,7 +242,7 @@ int run_socket_handler(const SocketHandlerOptions& options) {
           continue;
         }
         bool ok = it->second.reader->feed({chunk, static_cast<std::size_t>(n)});
-        crypto::secure_zero(chunk, sizeof chunk);
+        crypto::wipe(chunk);
         if (!ok) {
           log_error("dropping a client that sent an oversized frame");
           drop_client(id);
@@ -275,7 +256,7 @@ int run_socket_handler(const SocketHandlerOptions& options) {
   }
 
   for (auto& [id, c] : clients) ::close(c.fd);
-  for (auto& q : queue) crypto::secure_zero(q.payload.data(), q.payload.size());
+  for (auto& q : queue) crypto::wipe(q.payload);
   stop_helper(*helper);
   if (listen_fd >= 0) ::close(listen_fd);
   if (own_path) std::filesystem::remove(*options.listen_path);

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "rosenpass/base/host_port.h"
 #include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/secure_memory.h"
 
@@ -80,38 +81,26 @@ std::optional<std::vector<AllowedIp>> parse_allowed_ips(std::string_view text) {
 }
 
 std::optional<Endpoint> parse_endpoint(std::string_view text) {
-  std::string host;
-  std::string_view port;
-  if (text.starts_with('[')) {
-    auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return std::nullopt;
-    }
-    host = std::string(text.substr(1, close - 1));
-    port = text.substr(close + 2);
-  } else {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    host = std::string(text.substr(0, colon));
-    port = text.substr(colon + 1);
-    // wg splits at the last ':', so "::1:51820" is host "::1" (a numeric IPv6 address).
-  }
-  auto port_number = parse_uint<uint16_t>(port, 65535);
-  if (host.empty() || !port_number) return std::nullopt;
+  // wg splits at the last ':', so "::1:51820" is host "::1" (a numeric IPv6 address).
+  auto hp = base::parse_host_port(text);
+  if (!hp) return std::nullopt;
+  const std::string& host = hp->host;
+  const uint16_t port_number = hp->port;
+  const std::string port = std::to_string(port_number);
 
   Endpoint ep;
   sockaddr_in v4{};
   sockaddr_in6 v6{};
   if (inet_pton(AF_INET, host.c_str(), &v4.sin_addr) == 1) {
     v4.sin_family = AF_INET;
-    v4.sin_port = htons(*port_number);
+    v4.sin_port = htons(port_number);
     std::memcpy(&ep.address, &v4, sizeof v4);
     ep.length = sizeof v4;
     return ep;
   }
   if (inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) == 1) {
     v6.sin6_family = AF_INET6;
-    v6.sin6_port = htons(*port_number);
+    v6.sin6_port = htons(port_number);
     std::memcpy(&ep.address, &v6, sizeof v6);
     ep.length = sizeof v6;
     return ep;
@@ -120,8 +109,7 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
   addrinfo* res = nullptr;
-  std::string port_text(port);
-  if (getaddrinfo(host.c_str(), port_text.c_str(), &hints, &res) != 0 || !res) {
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res) {
     return std::nullopt;
   }
   std::memcpy(&ep.address, res->ai_addr, res->ai_addrlen);
@@ -212,7 +200,7 @@ std::optional<std::string> read_key_file(const std::string& path, std::optional<
     if (n < 0) {
       int e = errno;
       ::close(fd);
-      crypto::secure_zero(buf.data(), buf.size());
+      crypto::wipe(buf);
       return "could not read key file " + ticked(path) + ": " + std::strerror(e);
     }
     if (n == 0) break;
@@ -227,7 +215,7 @@ std::optional<std::string> read_key_file(const std::string& path, std::optional<
   std::string_view text(buf.data(), len);
   if (len == 0) {
     WgSecretKey none;  // all zero: the peer has no PSK
-    crypto::secure_zero(none.reveal_mut().data(), none.reveal_mut().size());
+    crypto::wipe(none.reveal_mut());
     key = std::move(none);
   } else if (len < 44) {
     err = "Invalid length key in key file";
@@ -249,14 +237,14 @@ std::optional<std::string> read_key_file(const std::string& path, std::optional<
       }
     }
   }
-  crypto::secure_zero(buf.data(), buf.size());
+  crypto::wipe(buf);
   return err;
 }
 
 }  // namespace
 
-std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& words,
-                                               PeerConfig& first, std::vector<PeerConfig>* more) {
+base::Status apply_wg_set_params(const std::vector<std::string>& words, PeerConfig& first,
+                                 std::vector<PeerConfig>* more) {
   PeerConfig* peer = &first;
   bool allowed_ips_seen = false;  // per peer clause: the first replaces, later ones add
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -265,10 +253,10 @@ std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& w
     if (w == "remove") {
       peer->remove = true;
     } else if (w == "peer" && has_value) {
-      if (!more) return "Invalid argument: peer (no further peers here)";
+      if (!more) return base::make_error("Invalid argument: peer (no further peers here)");
       WgPublicKey key{};
       if (!crypto::base64_decode_into(words[i + 1], key)) {
-        return "Key is not the correct length or format: " + ticked(words[i + 1]);
+        return base::make_error("Key is not the correct length or format: " + ticked(words[i + 1]));
       }
       more->push_back(PeerConfig{});
       more->back().public_key = key;
@@ -277,22 +265,22 @@ std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& w
       ++i;
     } else if (w == "endpoint" && has_value) {
       const std::string& v = words[++i];
-      if (v.empty()) return "Unable to parse empty endpoint";
+      if (v.empty()) return base::make_error("Unable to parse empty endpoint");
       if (v[0] == '[' && v.find(']') == std::string::npos) {
-        return "Unable to find matching brace of endpoint: " + ticked(v);
+        return base::make_error("Unable to find matching brace of endpoint: " + ticked(v));
       }
       auto colon = v[0] == '[' ? v.find(']') + 1 : v.rfind(':');
       if (colon == std::string::npos || colon >= v.size() || v[colon] != ':' ||
           colon + 1 == v.size()) {
-        return "Unable to find port of endpoint: " + ticked(v);
+        return base::make_error("Unable to find port of endpoint: " + ticked(v));
       }
       auto ep = parse_endpoint(v);
-      if (!ep) return "Unable to resolve endpoint: " + ticked(v);
+      if (!ep) return base::make_error("Unable to resolve endpoint: " + ticked(v));
       peer->endpoint = *ep;
     } else if (w == "allowed-ips" && has_value) {
       if (!allowed_ips_seen || !peer->allowed_ips) peer->allowed_ips.emplace();
       allowed_ips_seen = true;
-      if (auto err = add_allowed_ips(words[++i], *peer->allowed_ips)) return err;
+      if (auto err = add_allowed_ips(words[++i], *peer->allowed_ips)) return base::make_error(*err);
     } else if (w == "persistent-keepalive" && has_value) {
       const std::string& v = words[++i];
       std::optional<uint16_t> n;
@@ -302,18 +290,19 @@ std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& w
         n = parse_uint<uint16_t>(v, 65535);
       }
       if (!n) {
-        return "Persistent keepalive interval is neither 0/off nor 1-65535: " + ticked(v);
+        return base::make_error("Persistent keepalive interval is neither 0/off nor 1-65535: " +
+                                ticked(v));
       }
       peer->persistent_keepalive = *n;
     } else if (w == "preshared-key" && has_value) {
-      if (auto err = read_key_file(words[++i], peer->preshared_key)) return err;
+      if (auto err = read_key_file(words[++i], peer->preshared_key)) return base::make_error(*err);
     } else {
       // What wg says for an unknown word, a word without its value, and a device word
       // (listen-port, fwmark, private-key) after a peer.
-      return "Invalid argument: " + w;
+      return base::make_error("Invalid argument: " + w);
     }
   }
-  return std::nullopt;
+  return base::ok_status();
 }
 
 }  // namespace rosenpass::wireguard

@@ -106,7 +106,7 @@ int transact(NetlinkChannel& ch, const NetlinkMessage& m, uint32_t seq, F on_mes
       break;
     }
   }
-  crypto::secure_zero(buf.data(), buf.size());  // dumps carry private and preshared keys
+  crypto::wipe(buf);  // dumps carry private and preshared keys
   return rc;
 }
 

@@ -34,14 +34,12 @@ class WireGuardKeySink final : public base::KeySink {
   std::size_t index_;
 };
 
-template <class T>
 base::Result<std::shared_ptr<PskSink>> broker_or_error(
-    std::variant<std::unique_ptr<BrokerPskSink>, std::string> r, const std::string& what,
+    base::Result<std::unique_ptr<BrokerPskSink>> r,
     const std::function<void(const std::string&)>& warn) {
-  if (auto* e = std::get_if<std::string>(&r)) return base::make_error(what + ": " + *e);
-  auto b = std::move(std::get<0>(r));
-  b->on_error(warn);
-  return std::shared_ptr<PskSink>(std::move(b));
+  if (!r) return r.error();
+  (*r)->on_error(warn);
+  return std::shared_ptr<PskSink>(std::move(*r));
 }
 
 }  // namespace
@@ -49,10 +47,7 @@ base::Result<std::shared_ptr<PskSink>> broker_or_error(
 base::Result<std::shared_ptr<PskSink>> open_psk_sink(
     const PskSinkChoice& choice, std::function<void(const std::string&)> warn) {
   if (choice.broker_path) {
-    return broker_or_error<BrokerPskSink>(BrokerPskSink::connect_path(*choice.broker_path),
-                                          "could not connect to PSK broker at " +
-                                              *choice.broker_path,
-                                          warn);
+    return broker_or_error(BrokerPskSink::connect_path(*choice.broker_path), warn);
   }
   if (choice.broker_fd) {
     auto b = BrokerPskSink::from_fd(*choice.broker_fd);
@@ -60,8 +55,7 @@ base::Result<std::shared_ptr<PskSink>> open_psk_sink(
     return std::shared_ptr<PskSink>(std::move(b));
   }
   if (choice.broker_spawn) {
-    return broker_or_error<BrokerPskSink>(BrokerPskSink::spawn(), "could not spawn PSK broker",
-                                          warn);
+    return broker_or_error(BrokerPskSink::spawn(), warn);
   }
   return std::shared_ptr<PskSink>(std::make_shared<NativePskSink>());
 }

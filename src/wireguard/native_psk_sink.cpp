@@ -13,8 +13,8 @@ PskDeliveryResult NativePskSink::install(const WireGuardPeerTarget& target,
   peer.preshared_key = WgSecretKey::from(psk);
   // extra_params may name further peers (`peer KEY ...`), as after `wg set DEV peer PK`.
   std::vector<PeerConfig> more;
-  if (auto err = apply_wg_set_params(target.extra_params, peer, &more)) {
-    return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + *err};
+  if (auto st = apply_wg_set_params(target.extra_params, peer, &more); !st) {
+    return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + st.error().message};
   }
   config.peers.push_back(std::move(peer));
   for (auto& p : more) config.peers.push_back(std::move(p));

@@ -8,7 +8,9 @@ PreparedTarget prepare_target(WireGuardPeerTarget target) {
   PreparedTarget p;
   p.peer.public_key = target.peer;
   std::vector<PeerConfig> more;
-  p.parse_error = apply_wg_set_params(target.extra_params, p.peer, &more);
+  if (auto st = apply_wg_set_params(target.extra_params, p.peer, &more); !st) {
+    p.parse_error = st.error().message;
+  }
   // Further peers' settings, or a preshared-key word, hold secrets (a PeerConfig is not
   // copyable): those targets keep being parsed at each install, as before.
   p.names_more_peers = !more.empty() || p.peer.preshared_key.has_value();

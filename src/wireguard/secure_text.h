@@ -18,8 +18,7 @@ class SecureText {
   SecureText& operator=(const SecureText&) = delete;
 
   void append(std::string_view s) {
-    if (buf_.size() + s.size() > buf_.capacity()) grow(buf_.size() + s.size());
-    buf_.insert(buf_.end(), s.begin(), s.end());
+    crypto::append_wiping(buf_, std::span<const char>(s.data(), s.size()), 2 * buf_.capacity());
   }
   std::string_view view() const { return {buf_.data(), buf_.size()}; }
   void clear() {
@@ -28,16 +27,7 @@ class SecureText {
   }
 
  private:
-  void grow(std::size_t need) {
-    std::vector<char> bigger;
-    bigger.reserve(std::max(need, 2 * buf_.capacity()));
-    bigger.assign(buf_.begin(), buf_.end());
-    wipe();
-    buf_.swap(bigger);
-  }
-  void wipe() {
-    if (buf_.capacity()) crypto::secure_zero(buf_.data(), buf_.capacity());
-  }
+  void wipe() { crypto::wipe_capacity(buf_); }
   std::vector<char> buf_;
 };
 

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "rosenpass/base/fd.h"
+#include "rosenpass/base/io.h"
 #include "rosenpass/crypto/constant_time.h"
 #include "rosenpass/wireguard/backend.h"
 #include "rosenpass/wireguard/uapi_reply.h"
@@ -50,13 +51,7 @@ int connect_uapi(const std::filesystem::path& dir, std::string_view device) {
 }
 
 bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
+  return base::send_all(fd, std::span(data.data(), data.size())) == 0;
 }
 
 // Reads until the reply's terminating blank line ("\n\n"); false on EOF/error/oversize.
@@ -68,7 +63,7 @@ bool read_reply(int fd, SecureText& out) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     out.append(std::string_view(chunk, static_cast<std::size_t>(n)));
-    crypto::secure_zero(chunk, sizeof chunk);
+    crypto::wipe(chunk);
     auto v = out.view();
     if (v == "\n" || v.ends_with("\n\n")) return true;
     if (v.size() > kMaxReply) return false;
@@ -124,7 +119,7 @@ void append_key(SecureText& req, std::string_view name, std::span<const uint8_t,
   req.append("=");
   req.append(std::string_view(hex.data(), hex.size()));
   req.append("\n");
-  crypto::secure_zero(hex.data(), hex.size());
+  crypto::wipe(hex);
 }
 
 void append_line(SecureText& req, std::string_view name, const std::string& value) {
@@ -223,7 +218,7 @@ WgGetResult parse_uapi_get_reply(std::string_view reply, std::string_view device
       auto bytes = wg_public_key_from_hex(value);
       if (bytes) {
         std::memcpy(sk.reveal_mut().data(), bytes->data(), 32);
-        crypto::secure_zero(bytes->data(), bytes->size());
+        crypto::wipe(*bytes);
         info.public_key = wg_public_key_of(sk);
       }
     } else if (key == "listen_port") {
@@ -238,7 +233,7 @@ WgGetResult parse_uapi_get_reply(std::string_view reply, std::string_view device
     } else if (key == "preshared_key" && !info.peers.empty()) {
       if (auto bytes = wg_public_key_from_hex(value)) {
         info.peers.back().has_preshared_key = !crypto::ct_is_zero(*bytes);
-        crypto::secure_zero(bytes->data(), bytes->size());
+        crypto::wipe(*bytes);
       }
     } else if (key == "allowed_ip" && !info.peers.empty()) {
       if (auto ip = parse_allowed_ip(value)) info.peers.back().allowed_ips.push_back(*ip);

@@ -39,7 +39,7 @@ std::string wg_key_to_base64(std::span<const uint8_t, 32> key) {
   char buf[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
   sodium_bin2base64(buf, sizeof buf, key.data(), key.size(), sodium_base64_VARIANT_ORIGINAL);
   std::string out(buf);
-  crypto::secure_zero(buf, sizeof buf);
+  crypto::wipe(buf);
   return out;
 }
 

@@ -209,7 +209,7 @@ bool whole_genl_message(const nlmsghdr* nlh, std::size_t size) {
 }  // namespace
 
 NetlinkMessage::~NetlinkMessage() {
-  if (!bytes_.empty()) crypto::secure_zero(bytes_.data(), bytes_.size());
+  if (!bytes_.empty()) crypto::wipe(bytes_);
 }
 
 NetlinkMessage encode_get_family_request(uint32_t seq) {

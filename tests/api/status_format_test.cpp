@@ -61,6 +61,19 @@ TEST(ApiStatusFormat, TextNamesEachPeerLikeWgShow) {
   EXPECT_NE(format_status_text(l).find("waiting for its keypair"), std::string::npos);
 }
 
+TEST(ApiStatusFormat, RepliesNotSentIsNamedInTextAndJson) {
+  auto l = sample();
+  l.dropped = std::vector<uint64_t>(12, 0);  // a daemon sends the drop reasons, then this one
+  l.dropped[11] = 5;
+  EXPECT_NE(format_status_text(l).find("  dropped datagrams: replies not sent (socket busy): 5\n"),
+            std::string::npos)
+      << format_status_text(l);
+  auto j = nlohmann::json::parse(format_status_json(l));
+  EXPECT_EQ(j["dropped"]["replies not sent (socket busy)"], 5);
+  l.dropped.push_back(1);  // a newer daemon's counter
+  EXPECT_EQ(nlohmann::json::parse(format_status_json(l))["dropped"]["reason 12"], 1);
+}
+
 TEST(ApiStatusFormat, JsonCarriesTheSameFacts) {
   auto l = sample();
   auto j = nlohmann::json::parse(format_status_json(l));

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+#include "generated_keys.h"
 #include "process_util.h"
 #include "rosenpass/crypto/base64.h"
 #include "rosenpass/crypto/hash_domains.h"
@@ -33,41 +34,8 @@ using namespace std::chrono_literals;
   return n;
 }
 
-// Two keypairs generated once for the whole suite (McEliece key generation is slow).
-class Keys : public testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    keys_ = new ScratchDir;
-    for (const char* name : {"a", "b"}) {
-      auto r = run_rosenpass_bin(*keys_,
-                                 {"gen-keys", "-p", *keys_ / (std::string(name) + ".pk"), "-s",
-                                  *keys_ / (std::string(name) + ".sk")},
-                                 std::chrono::seconds(300));
-      if (r.code != 0) setup_error_ = "gen-keys failed: " + r.err;
-    }
-  }
-  // A fatal failure inside SetUpTestSuite makes GoogleTest report the tests as skipped, which
-  // would hide a broken gen-keys; failing each test here reports it as the failure it is.
-  void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << setup_error_; }
-  static void TearDownTestSuite() {
-    delete keys_;
-    keys_ = nullptr;
-  }
-  static std::string key(const std::string& name) { return *keys_ / name; }
-
-  // The peer id printed for a peer: base64 of lhash("peer id", pk) under BLAKE2b.
-  static std::string peer_id(const std::string& pk_file,
-                             crypto::HashChoice hash = crypto::HashChoice::kBlake2b) {
-    std::string pk = read_text(key(pk_file));
-    auto id = crypto::keyed_hash(hash, crypto::hash_domains(hash).peer_id,
-                                 std::span(reinterpret_cast<const uint8_t*>(pk.data()), pk.size()));
-    return crypto::base64_encode(id);
-  }
-
-  ScratchDir dir_;
-  static inline ScratchDir* keys_ = nullptr;
-  static inline std::string setup_error_;
-};
+// Two keypairs generated once for the whole suite.
+using Keys = GeneratedKeys;
 
 std::string toml_peer_config(const std::string& pk, const std::string& sk,
                              const std::string& listen, const std::string& peer_pk,

@@ -59,7 +59,10 @@ class RecordingSink final : public base::KeySink {
 };
 
 struct SimNode {
-  SimNode(uint8_t seed, std::vector<std::string> addresses) : keys(fake_static_keys(seed)), rng(seed) {
+  // `load_policy`: null = never under load.
+  SimNode(uint8_t seed, std::vector<std::string> addresses,
+          std::unique_ptr<protocol::LoadPolicy> load_policy = nullptr)
+      : keys(fake_static_keys(seed)), rng(seed) {
     daemon::RuntimeConfig rc{keys.pk, std::move(keys.sk), {}};
     for (const auto& a : addresses) {
       addrs.push_back(addr(a));
@@ -67,7 +70,7 @@ struct SimNode {
     }
     rc.options.rng = &rng;
     rc.options.kems = &fake_kems();
-    rc.options.load_policy = protocol::make_never_under_load();
+    rc.options.load_policy = load_policy ? std::move(load_policy) : protocol::make_never_under_load();
     rc.options.report_drops = true;
     auto r = Runtime::create(std::move(rc));
     EXPECT_TRUE(r.ok());

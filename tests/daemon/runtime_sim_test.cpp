@@ -303,5 +303,60 @@ TEST(RuntimeSim, LateResponderOnlyAutoPeerPrintsOnlyV02PeerIds) {
   }
 }
 
+// Every InitHello needs a cookie (#17 tests: CookieReplies on every handshake).
+class AlwaysUnderLoad final : public protocol::LoadPolicy {
+ public:
+  bool under_load(protocol::Timestamp) override { return true; }
+};
+
+uint8_t type_of(const Datagram& d) {
+  return d.bytes.empty() ? 0 : d.bytes[0];
+}
+
+// #17: datagrams answering a source that is not a known peer endpoint (CookieReply, RespHello)
+// go out with the reply priority (never block, dropped and counted when the socket is busy);
+// a peer's own traffic (InitHello to its endpoint and its retransmissions, InitConf,
+// EmptyData) with the peer priority.
+TEST(RuntimeSim, RepliesToUnknownSourcesHaveReplyPriorityPeerTrafficHasPeerPriority) {
+  constexpr uint8_t kInitHello = 0x81, kRespHello = 0x82, kInitConf = 0x83, kEmptyData = 0x84,
+                    kCookieReply = 0x86;
+  SimNode a(1, {"10.0.0.1:9000"}), b(2, {"10.0.0.2:9000"}, std::make_unique<AlwaysUnderLoad>());
+  auto ra = records(), rb = records();
+  ASSERT_TRUE(a.rt->add_peer(spec_for(b, {addr("10.0.0.2:9000")}, sinks(ra)), {}).ok());
+  ASSERT_TRUE(b.rt->add_peer(spec_for(a, {}, sinks(rb)), {}).ok());  // B: A's address unknown
+  Net net({&a, &b});
+  int lost = 0;  // A's first two datagrams are lost: A retransmits its InitHello
+  net.deliver = [&](int from, const SocketAddress&) { return from != 0 || ++lost > 2; };
+  net.run_until(30s);
+  ASSERT_EQ(exchanged(ra), 1);
+  ASSERT_EQ(exchanged(rb), 1);
+  std::map<uint8_t, int> a_types, b_types;
+  for (const auto& d : a.sent) {
+    ++a_types[type_of(d)];
+    EXPECT_EQ(d.priority, Datagram::Priority::kPeer) << int(type_of(d));
+  }
+  EXPECT_GE(a_types[kInitHello], 3);  // two lost, then one answered with a CookieReply, ...
+  EXPECT_GE(a_types[kInitConf], 1);
+  for (const auto& d : b.sent) {
+    ++b_types[type_of(d)];
+    const bool reply = type_of(d) == kCookieReply || type_of(d) == kRespHello;
+    EXPECT_EQ(d.priority, reply ? Datagram::Priority::kReply : Datagram::Priority::kPeer)
+        << int(type_of(d));
+  }
+  EXPECT_GE(b_types[kCookieReply], 1);
+  EXPECT_GE(b_types[kRespHello], 1);
+  EXPECT_GE(b_types[kEmptyData], 1);
+  // A's InitHello replayed from an address that is not A's endpoint (B knows it now): the
+  // CookieReply to the replaying source is a reply, not A's traffic.
+  auto hello = std::find_if(a.sent.begin(), a.sent.end(),
+                            [](const Datagram& d) { return d.bytes[0] == kInitHello; });
+  ASSERT_NE(hello, a.sent.end());
+  Output o = b.rt->handle(0, addr("198.51.100.1:1"), hello->bytes, net.now);
+  ASSERT_EQ(o.datagrams.size(), 1u);
+  EXPECT_EQ(type_of(o.datagrams[0]), kCookieReply);
+  EXPECT_EQ(o.datagrams[0].to, addr("198.51.100.1:1"));
+  EXPECT_EQ(o.datagrams[0].priority, Datagram::Priority::kReply);
+}
+
 }  // namespace
 }  // namespace rosenpass::test

@@ -71,6 +71,11 @@ put("fuzz_key_files", "sk-legacy", bytes(13568))
 for i, s in enumerate([psk, "", "QQ==", "QUI=", "QUJD", "QQ", "Q===", "QR==", "AAAA\n"]):
     put("fuzz_base64", "b%d" % i, s)
 
+# host:port (base::parse_host_port): accepted and refused forms
+for i, s in enumerate(["1.2.3.4:5", "[::1]:9999", "[fe80::1%2]:65535", "host.example:51820",
+                       "::1:51820", "[::1", ":5", "a:70000"]):
+    put("fuzz_host_port", "seed%d" % i, s)
+
 # rosenpass exchange words (NUL-separated)
 def words(*w): return "\0".join(w)
 put("fuzz_exchange_grammar", "two-peers", words(

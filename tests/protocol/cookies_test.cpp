@@ -139,6 +139,23 @@ TEST(Cookies, SecretsAreHandedOutFor120sAndAcceptedFor240s) {
   EXPECT_TRUE(jar.verify(with_fresh, kSenderA, t0 + 1000s));
 }
 
+TEST(Cookies, RetiredSecretsAreErasedAfter240s) {
+  SeededRandom rng(4);
+  CookieJar jar(rng);
+  auto key = protocol::cookie_reply_key(std::vector<uint8_t>(64, 2));
+  auto hello = init_hello(0x77);
+  const protocol::Timestamp t0 = 700s;
+  ASSERT_TRUE(open_reply(jar.reply(hello, kSenderA, key, t0, rng), hello, key));
+  const int used = jar.slot_live(0) ? 0 : 1;
+  ASSERT_TRUE(jar.slot_live(used));
+  EXPECT_FALSE(jar.slot_zeroed(used)) << "a random secret is in use";
+  jar.expire(t0 + 239s);
+  EXPECT_FALSE(jar.slot_zeroed(used)) << "retired, still accepted";
+  jar.expire(t0 + 240s);
+  EXPECT_FALSE(jar.slot_live(used));
+  EXPECT_TRUE(jar.slot_zeroed(used)) << "the secret's bytes must be wiped, not only its time";
+}
+
 TEST(Cookies, OverwrittenSecretInvalidatesItsCookies) {
   SeededRandom rng(3);
   CookieJar jar(rng);

@@ -50,7 +50,7 @@ TEST(RpKeys, GenkeyCreatesDirectoryAndKeys) {
   std::vector<std::string> notices;
   auto note = [&](const std::string& m) { notices.push_back(m); };
   fs::path dir = tmp.path / "a" / "b";
-  ASSERT_FALSE(genkey(dir, random_bytes_generator(&calls), note));
+  ASSERT_TRUE(genkey(dir, random_bytes_generator(&calls), note).ok());
   EXPECT_EQ(mode_of(dir) & 0077, 0);
   EXPECT_EQ(mode_of(dir / "wgsk"), 0600);
   EXPECT_EQ(mode_of(dir / "pqsk"), 0600);
@@ -64,7 +64,7 @@ TEST(RpKeys, GenkeyCreatesDirectoryAndKeys) {
   // Again: nothing is overwritten.
   std::string pqpk = slurp(dir / "pqpk");
   ASSERT_EQ(::chmod(dir.c_str(), 0700), 0);
-  ASSERT_FALSE(genkey(dir, random_bytes_generator(&calls), note));
+  ASSERT_TRUE(genkey(dir, random_bytes_generator(&calls), note).ok());
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(slurp(dir / "wgsk"), wgsk);
   EXPECT_EQ(slurp(dir / "pqpk"), pqpk);
@@ -77,8 +77,8 @@ TEST(RpKeys, GenkeyCreatesDirectoryAndKeys) {
   // A missing WireGuard key is generated alone; a lone Rosenpass key is not replaced.
   fs::remove(dir / "wgsk");
   fs::remove(dir / "pqsk");
-  auto err = genkey(dir, random_bytes_generator(&calls), note);
-  ASSERT_TRUE(err);
+  auto st = genkey(dir, random_bytes_generator(&calls), note);
+  ASSERT_FALSE(st.ok());
   EXPECT_EQ(slurp(dir / "pqpk"), pqpk);
   EXPECT_EQ(calls, 1);
 }
@@ -89,9 +89,9 @@ TEST(RpKeys, GenkeyRefusesLoosePermissions) {
   fs::path dir = tmp.path / "k";
   fs::create_directory(dir);
   ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);
-  auto err = genkey(dir, random_bytes_generator(&calls), [](const std::string&) {});
-  ASSERT_TRUE(err);
-  EXPECT_EQ(*err, "Directory \"" + dir.string() +
+  auto st = genkey(dir, random_bytes_generator(&calls), [](const std::string&) {});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "Directory \"" + dir.string() +
                       "\" has incorrect permissions: please use 0700 for proper security.");
   EXPECT_EQ(calls, 0);
   EXPECT_FALSE(fs::exists(dir / "wgsk"));
@@ -101,15 +101,15 @@ TEST(RpKeys, PubkeyDerivesAndCopies) {
   TempDir tmp;
   int calls = 0;
   fs::path priv = tmp.path / "priv", pub = tmp.path / "pub";
-  ASSERT_FALSE(genkey(priv, random_bytes_generator(&calls), [](const std::string&) {}));
-  ASSERT_FALSE(pubkey(priv, pub));
+  ASSERT_TRUE(genkey(priv, random_bytes_generator(&calls), [](const std::string&) {}).ok());
+  ASSERT_TRUE(pubkey(priv, pub).ok());
   auto sk = wireguard::wg_secret_key_from_base64(slurp(priv / "wgsk"));
   ASSERT_TRUE(sk);
   EXPECT_EQ(slurp(pub / "wgpk"), wireguard::wg_key_to_base64(wireguard::wg_public_key_of(*sk)));
   EXPECT_EQ(slurp(pub / "pqpk"), slurp(priv / "pqpk"));
   EXPECT_EQ(mode_of(pub / "pqpk"), mode_of(priv / "pqpk"));
-  EXPECT_EQ(*pubkey(priv, pub), "Directory \"" + pub.string() + "\" already exists");
-  EXPECT_TRUE(pubkey(tmp.path / "nothing", tmp.path / "pub2"));
+  EXPECT_EQ(pubkey(priv, pub).error().message, "Directory \"" + pub.string() + "\" already exists");
+  EXPECT_FALSE(pubkey(tmp.path / "nothing", tmp.path / "pub2").ok());
   // `wg genkey` output (with its newline) works too.
   if (test::have_program("wg")) {
     fs::path priv2 = tmp.path / "priv2";
@@ -119,7 +119,7 @@ TEST(RpKeys, PubkeyDerivesAndCopies) {
               0);
     fs::copy_file(priv / "pqpk", priv2 / "pqpk");
     auto e3 = pubkey(priv2, tmp.path / "pub3");
-    ASSERT_FALSE(e3) << *e3;
+    ASSERT_TRUE(e3.ok()) << e3.error().message;
     std::string expected;
     test::run_shell("wg pubkey < " + (priv2 / "wgsk").string(), &expected);
     EXPECT_EQ(slurp(tmp.path / "pub3" / "wgpk") + "\n", expected);

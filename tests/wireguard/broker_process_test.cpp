@@ -159,15 +159,15 @@ TEST_F(BrokerProcessTest, SocketHandlerServesSeveralClients) {
   // The socket file appears at bind(), a moment before listen(): retry until it accepts.
   auto c1 = BrokerPskSink::connect_path(sock);
   ASSERT_TRUE(test::wait_until([&] {
-    if (std::holds_alternative<std::unique_ptr<BrokerPskSink>>(c1)) return true;
+    if (c1.ok()) return true;
     c1 = BrokerPskSink::connect_path(sock);
     return false;
   }));
   auto c2 = BrokerPskSink::connect_path(sock);
-  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<BrokerPskSink>>(c1));
-  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<BrokerPskSink>>(c2));
-  auto& s1 = *std::get<std::unique_ptr<BrokerPskSink>>(c1);
-  auto& s2 = *std::get<std::unique_ptr<BrokerPskSink>>(c2);
+  ASSERT_TRUE(c1.ok());
+  ASSERT_TRUE(c2.ok());
+  auto& s1 = **c1;
+  auto& s2 = **c2;
 
   auto k1 = crypto::Secret<32>::random(crypto::system_random());
   auto k2 = crypto::Secret<32>::random(crypto::system_random());
@@ -185,7 +185,7 @@ TEST_F(BrokerProcessTest, SocketHandlerServesSeveralClients) {
 
   // A client with an oversized frame is dropped; the handler keeps serving others.
   auto c3 = BrokerPskSink::connect_path(sock);
-  int fd3 = std::get<std::unique_ptr<BrokerPskSink>>(c3)->fd();
+  int fd3 = (*c3)->fd();
   auto huge = broker::encode_frame_header(1000);
   ASSERT_EQ(::send(fd3, huge.data(), huge.size(), 0), 8);
   char b;
@@ -200,8 +200,8 @@ TEST_F(BrokerProcessTest, SocketHandlerServesSeveralClients) {
 
 TEST_F(BrokerProcessTest, SpawnedBrokerOverSocketpair) {
   auto spawned = BrokerPskSink::spawn(ns_->argv({kHandler, "--stream-fd", "3", "--", kPrivileged}));
-  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<BrokerPskSink>>(spawned));
-  auto sink = std::move(std::get<std::unique_ptr<BrokerPskSink>>(spawned));
+  ASSERT_TRUE(spawned.ok());
+  auto sink = std::move(*spawned);
   auto k = crypto::Secret<32>::random(crypto::system_random());
   ASSERT_TRUE(sink->install(target(peer_b_), k.reveal()).ok());
   ASSERT_TRUE(sink->drain(5000, 1));
@@ -262,8 +262,8 @@ TEST(BrokerPrograms, SocketHandlerOnInheritedListeningSocket) {
   ::close(lfd);
 
   auto connected = BrokerPskSink::connect_path(path);
-  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<BrokerPskSink>>(connected));
-  auto& sink = *std::get<std::unique_ptr<BrokerPskSink>>(connected);
+  ASSERT_TRUE(connected.ok());
+  auto& sink = **connected;
   std::array<uint8_t, 32> psk{};
   ASSERT_TRUE(sink.install({"rpnosuchdev0", WgPublicKey{}, {}}, psk).ok());
   ASSERT_TRUE(sink.drain(5000, 1));

@@ -80,8 +80,8 @@ class BrokerRespawn : public ::testing::Test {
   void SetUp() override {
     frames_ = dir_.path / "frames";
     auto r = BrokerPskSink::spawn({"sh", "-c", "exec cat <&3 >> '" + frames_.string() + "'"});
-    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<BrokerPskSink>>(r));
-    sink_ = std::move(std::get<0>(r));
+    ASSERT_TRUE(r.ok());
+    sink_ = std::move(*r);
     sink_->on_lifecycle([this](Lifecycle l, const std::string& m) { events_.emplace_back(l, m); });
     target_.device = "wg0";
     crypto::system_random().fill(target_.peer);
@@ -183,8 +183,8 @@ TEST(BrokerRespawnConfined, DeathIsNoticedThroughTheSocketUnderSeccomp) {
       ::_exit(90);
     }
     auto r = BrokerPskSink::spawn({"sh", "-c", "exec cat <&3 >> '" + frames.string() + "'"});
-    if (!std::holds_alternative<std::unique_ptr<BrokerPskSink>>(r)) ::_exit(1);
-    auto sink = std::move(std::get<0>(r));
+    if (!r.ok()) ::_exit(1);
+    auto sink = std::move(*r);
     WireGuardPeerTarget t{"wg0", {}, {}};
     auto key = crypto::Secret<32>::random(crypto::system_random());
     if (!sink->install(t, key.reveal()).ok() || !wait_frames(frames, 1)) ::_exit(2);
@@ -210,8 +210,8 @@ TEST(BrokerRespawnConfined, DeathIsNoticedThroughTheSocketUnderSeccomp) {
 
 TEST(BrokerRespawnBackoff, ABrokerThatKeepsDyingIsRestartedWithGrowingDelays) {
   auto r = BrokerPskSink::spawn({"sh", "-c", "exit 3"});
-  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<BrokerPskSink>>(r));
-  auto sink = std::move(std::get<0>(r));
+  ASSERT_TRUE(r.ok());
+  auto sink = std::move(*r);
   std::vector<std::string> exits;
   sink->on_lifecycle([&](Lifecycle l, const std::string& m) {
     if (l == Lifecycle::kExited) exits.push_back(m);

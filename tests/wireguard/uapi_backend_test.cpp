@@ -108,10 +108,10 @@ TEST_F(UapiTest, RehandshakeKeepsEndpointAllowedIpsAndKeepalive) {
   PeerConfig p;
   p.public_key = random_public_key();
   p.preshared_key = WgSecretKey::random(crypto::system_random());
-  ASSERT_FALSE(apply_wg_set_params(
-      {"endpoint", "192.0.2.9:51820", "allowed-ips", "10.7.0.0/24,fd07::/64",
-       "persistent-keepalive", "17"},
-      p));
+  ASSERT_TRUE(apply_wg_set_params({"endpoint", "192.0.2.9:51820", "allowed-ips",
+                                   "10.7.0.0/24,fd07::/64", "persistent-keepalive", "17"},
+                                  p)
+                  .ok());
   const WgPublicKey peer = p.public_key;
   DeviceConfig dev;
   dev.peers.push_back(std::move(p));

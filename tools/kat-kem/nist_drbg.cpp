@@ -18,8 +18,8 @@ NistCtrDrbg::NistCtrDrbg(std::span<const uint8_t, kSeedSize> entropy) {
 }
 
 NistCtrDrbg::~NistCtrDrbg() {
-  crypto::secure_zero(key_.data(), key_.size());
-  crypto::secure_zero(counter_.data(), counter_.size());
+  crypto::wipe(key_);
+  crypto::wipe(counter_);
 }
 
 void NistCtrDrbg::increment_counter() {
@@ -54,7 +54,7 @@ void NistCtrDrbg::update(const std::array<uint8_t, kSeedSize>* provided) {
   }
   std::copy(temp.begin(), temp.begin() + 32, key_.begin());
   std::copy(temp.begin() + 32, temp.end(), counter_.begin());
-  crypto::secure_zero(temp.data(), temp.size());
+  crypto::wipe(temp);
 }
 
 void NistCtrDrbg::fill(std::span<uint8_t> out) {

@@ -49,25 +49,25 @@ int main(int argc, char** argv) {
       std::printf("rp %s\n", rosenpass::kVersion);
       return 0;
     case Command::kGenkey: {
-      auto err = genkey(cl.private_keys_dir, default_keypair_generator(),
-                        [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); });
-      if (err) print_error(*err);
-      return err ? 1 : 0;
+      auto st = genkey(cl.private_keys_dir, default_keypair_generator(),
+                       [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); });
+      if (!st) print_error(st.error().message);
+      return st ? 0 : 1;
     }
     case Command::kPubkey: {
-      auto err = pubkey(cl.private_keys_dir, cl.public_keys_dir);
-      if (err) print_error(*err);
-      return err ? 1 : 0;
+      auto st = pubkey(cl.private_keys_dir, cl.public_keys_dir);
+      if (!st) print_error(st.error().message);
+      return st ? 0 : 1;
     }
     case Command::kExchange:
       return run_exchange(cl.exchange, env);
     case Command::kExchangeConfig: {
       auto loaded = load_exchange_config(cl.config_file);
-      if (auto* e = std::get_if<std::string>(&loaded)) {
-        print_error(*e);
+      if (!loaded) {
+        print_error(loaded.error().message);
         return 1;
       }
-      auto& options = std::get<ExchangeOptions>(loaded);
+      auto& options = *loaded;
       options.verbose = options.verbose || cl.verbose;
       return run_exchange(options, env);
     }

@@ -127,7 +127,7 @@ struct ListPeersResponse {
   bool has_keypair = true;        // false while the daemon waits for SupplyKeypair
   uint32_t total = 0;             // peers in the daemon
   uint32_t start = 0;             // index of peers[0]
-  std::vector<uint64_t> dropped;  // daemon-wide, by reason
+  std::vector<uint64_t> dropped;  // daemon-wide, by reason, then replies not sent (socket busy)
   std::vector<PeerStatus> peers;  // at most kMaxPeersPerListResponse
   friend bool operator==(const ListPeersResponse&, const ListPeersResponse&) = default;
 };

@@ -33,6 +33,9 @@ class ApiShell {
   virtual const SinkFactories& sink_factories() const = 0;
   // Datagrams and events a Runtime call made by the API produced: send and log them.
   virtual void process(Output output) = 0;
+  // Replies to unauthenticated sources dropped because a socket was busy (#17): the
+  // daemon-wide counter after the drop reasons in List Peers.
+  virtual uint64_t replies_not_sent() const = 0;
 };
 
 class ApiRequestHandler final : public api::RequestHandler {

@@ -6,13 +6,14 @@
 #include <string_view>
 #include <variant>
 
+#include "rosenpass/base/result.h"
 #include "rosenpass/rp/cli.h"
 
 namespace rosenpass::rp {
 
 // Parses the TOML text; unknown keys and wrong types are errors naming the key.
-std::variant<ExchangeOptions, std::string> parse_exchange_config(std::string_view toml_text);
+base::Result<ExchangeOptions> parse_exchange_config(std::string_view toml_text);
 // Reads and parses FILE; errors name it.
-std::variant<ExchangeOptions, std::string> load_exchange_config(const std::string& path);
+base::Result<ExchangeOptions> load_exchange_config(const std::string& path);
 
 }  // namespace rosenpass::rp

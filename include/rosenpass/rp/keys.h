@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "rosenpass/base/result.h"
 #include "rosenpass/kem/mceliece460896.h"
 
 namespace rosenpass::rp {
@@ -19,13 +20,14 @@ using KeypairGenerator =
 KeypairGenerator default_keypair_generator();
 
 // Creates DIR (mode 0700) with wgsk, pqsk, pqpk. An existing DIR must be a 0700 directory;
-// existing keys are kept (never overwritten), missing ones generated. Returns an error message.
-std::optional<std::string> genkey(const std::filesystem::path& dir, const KeypairGenerator& gen,
-                                  const Notice& notice);
+// existing keys are kept (never overwritten), missing ones generated. The error's message is
+// the one line rp prints.
+base::Status genkey(const std::filesystem::path& dir, const KeypairGenerator& gen,
+                    const Notice& notice);
 
 // Creates PUB (must not exist) with wgpk (from PRIV/wgsk) and a copy of PRIV/pqpk.
-std::optional<std::string> pubkey(const std::filesystem::path& private_dir,
-                                  const std::filesystem::path& public_dir);
+base::Status pubkey(const std::filesystem::path& private_dir,
+                    const std::filesystem::path& public_dir);
 
 // Reads a small text file (at most `max` bytes); nullopt if unreadable or larger, with the
 // cause in `why` if given ("No such file or directory", "Permission denied", "Is a directory",

@@ -22,6 +22,8 @@
 #include <variant>
 #include <vector>
 
+#include "rosenpass/base/process.h"
+#include "rosenpass/base/result.h"
 #include "rosenpass/crypto/secret.h"
 #include "rosenpass/wireguard/broker_protocol.h"
 #include "rosenpass/wireguard/psk_sink.h"
@@ -42,15 +44,16 @@ class BrokerPskSink final : public PskSink {
   // The broker protocol only sets PSKs; it cannot re-add a WireGuard peer.
   bool can_rehandshake() const override { return false; }
 
-  // Connects to a listening socket handler.
-  static std::variant<std::unique_ptr<BrokerPskSink>, std::string> connect_path(
+  // Connects to a listening socket handler. Error: "could not connect to PSK broker at
+  // <path>" caused by the reason.
+  static base::Result<std::unique_ptr<BrokerPskSink>> connect_path(
       const std::filesystem::path& path);
   // Takes ownership of a connected stream socket.
   static std::unique_ptr<BrokerPskSink> from_fd(int fd);
   // Spawns `command` (default: rosenpass-wireguard-broker-socket-handler --stream-fd 3) with
-  // fd 3 connected to us; the same command is used to respawn it.
-  static std::variant<std::unique_ptr<BrokerPskSink>, std::string> spawn(
-      std::vector<std::string> command = {});
+  // fd 3 connected to us; the same command is used to respawn it. Error: "could not spawn PSK
+  // broker" caused by why (e.g. "could not run <program>: No such file or directory").
+  static base::Result<std::unique_ptr<BrokerPskSink>> spawn(std::vector<std::string> command = {});
 
   ~BrokerPskSink() override;
   BrokerPskSink(const BrokerPskSink&) = delete;
@@ -88,7 +91,7 @@ class BrokerPskSink final : public PskSink {
   BrokerPskSink(int fd, pid_t child, std::vector<std::string> command);
   void watch(int fd, uint64_t tag);
   void unwatch(int fd);
-  void broker_died(int status, Clock::time_point now);
+  void broker_died(base::ExitStatus status, Clock::time_point now);
   void restart(Clock::time_point now);
   std::chrono::milliseconds arm_backoff(Clock::time_point now);
   void report(Lifecycle what, const std::string& message);

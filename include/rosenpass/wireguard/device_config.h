@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "rosenpass/base/result.h"
 #include "rosenpass/wireguard/wg_key.h"
 
 namespace rosenpass::wireguard {
@@ -87,9 +88,8 @@ using WgGetResult = std::variant<DeviceInfo, WgError>;
 //   peer KEY                      a further peer clause taking the same words; its peers are
 //                                 appended to `more_peers` (refused when that is null)
 // Device words (listen-port, fwmark, private-key) are invalid after a peer, as in wg.
-std::optional<std::string> apply_wg_set_params(const std::vector<std::string>& words,
-                                               PeerConfig& peer,
-                                               std::vector<PeerConfig>* more_peers = nullptr);
+base::Status apply_wg_set_params(const std::vector<std::string>& words, PeerConfig& peer,
+                                 std::vector<PeerConfig>* more_peers = nullptr);
 
 // "10.0.0.1/32", "fd00::/64", or an address without /cidr (a host route).
 std::optional<AllowedIp> parse_allowed_ip(std::string_view text);

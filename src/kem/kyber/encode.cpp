@@ -53,7 +53,7 @@ void compress_du(std::span<uint8_t, kPolyVecCompressedBytes> out, const PolyVec&
       out[o++] = static_cast<uint8_t>(t[i + 3] >> 2);
     }
     // In decapsulation this is the re-encryption, secret unless it matches the input.
-    crypto::secure_zero(t.data(), sizeof(t));
+    crypto::wipe(t);
   }
 }
 
@@ -80,7 +80,7 @@ void compress_dv(std::span<uint8_t, kPolyCompressedBytes> out, const Poly& p) {
   for (std::size_t i = 0; i < kN / 2; ++i) {
     out[i] = static_cast<uint8_t>(t[2 * i] | (t[2 * i + 1] << 4));
   }
-  crypto::secure_zero(t.data(), sizeof(t));
+  crypto::wipe(t);
 }
 
 void decompress_dv(Poly& p, std::span<const uint8_t, kPolyCompressedBytes> in) {
@@ -106,7 +106,7 @@ void to_message(std::span<uint8_t, kSymBytes> msg, const Poly& p) {
     for (std::size_t j = 0; j < 8; ++j) byte |= static_cast<uint8_t>(bits[8 * i + j] << j);
     msg[i] = byte;
   }
-  crypto::secure_zero(bits.data(), sizeof(bits));
+  crypto::wipe(bits);
 }
 
 }  // namespace rosenpass::kem::kyber512::detail

@@ -63,7 +63,7 @@ void sample_noise_eta1(Poly& p, std::span<const uint8_t, kSymBytes> seed, uint8_
       p.c[4 * i + j] = static_cast<int16_t>(a - b);
     }
   }
-  crypto::secure_zero(buf.data(), buf.size());
+  crypto::wipe(buf);
 }
 
 void sample_noise_eta2(Poly& p, std::span<const uint8_t, kSymBytes> seed, uint8_t nonce) {
@@ -80,7 +80,7 @@ void sample_noise_eta2(Poly& p, std::span<const uint8_t, kSymBytes> seed, uint8_
       p.c[8 * i + j] = static_cast<int16_t>(a - b);
     }
   }
-  crypto::secure_zero(buf.data(), buf.size());
+  crypto::wipe(buf);
 }
 
 }  // namespace rosenpass::kem::kyber512::detail

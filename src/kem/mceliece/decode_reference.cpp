@@ -71,7 +71,7 @@ uint8_t decode_reference(std::span<uint8_t, kErrorBytes> e,
   // check == 0 iff decoding succeeded
   const uint8_t ok = static_cast<uint8_t>(0u - ((check - 1) >> 31));
   crypto::secure_zero(ws.get(), sizeof(Workspace));
-  crypto::secure_zero(g.data(), sizeof(g));
+  crypto::wipe(g);
   return ok;
 }
 

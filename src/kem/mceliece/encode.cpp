@@ -46,9 +46,9 @@ void fixed_weight(std::span<uint8_t, kErrorBytes> e, crypto::RandomSource& rng) 
     }
   }
   std::memcpy(e.data(), words.data(), kErrorBytes);
-  crypto::secure_zero(words.data(), sizeof(words));
-  crypto::secure_zero(bytes.data(), bytes.size());
-  crypto::secure_zero(index.data(), sizeof(index));
+  crypto::wipe(words);
+  crypto::wipe(bytes);
+  crypto::wipe(index);
 }
 
 void encode(std::span<uint8_t, kSyndromeBytes> c0, std::span<const uint8_t> pk,
@@ -75,7 +75,7 @@ void encode(std::span<uint8_t, kSyndromeBytes> c0, std::span<const uint8_t> pk,
     const uint32_t bit = static_cast<uint32_t>(acc & 1) ^ ((e[r / 8] >> (r % 8)) & 1u);
     c0[r / 8] |= static_cast<uint8_t>(bit << (r % 8));
   }
-  crypto::secure_zero(tail.data(), sizeof(tail));
+  crypto::wipe(tail);
 }
 
 }  // namespace rosenpass::kem::mceliece460896::detail

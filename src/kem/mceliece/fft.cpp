@@ -234,8 +234,8 @@ RP_MCE_CLONES void fft_evaluate(FieldValues& out, std::span<const Gf, 128> input
       }
     }
   }
-  crypto::secure_zero(f.data(), sizeof(f));
-  crypto::secure_zero(tmp.data(), sizeof(tmp));
+  crypto::wipe(f);
+  crypto::wipe(tmp);
 }
 
 RP_MCE_CLONES void fft_power_sums(std::span<Gf, 256> s, FieldValues& values) {
@@ -284,8 +284,8 @@ RP_MCE_CLONES void fft_power_sums(std::span<Gf, 256> s, FieldValues& values) {
     twist(f.data(), t.twist256[d].data(), 256);
   }
   std::copy(f.begin(), f.end(), s.begin());
-  crypto::secure_zero(f.data(), sizeof(f));
-  crypto::secure_zero(tmp.data(), sizeof(tmp));
+  crypto::wipe(f);
+  crypto::wipe(tmp);
 }
 
 }  // namespace rosenpass::kem::mceliece460896::detail

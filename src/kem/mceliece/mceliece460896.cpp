@@ -32,7 +32,7 @@ constexpr std::size_t kNextDeltaOffset = kBetaOffset + kGoppaBytes;
 // A heap buffer that is erased when it goes away.
 struct SecretBuffer {
   explicit SecretBuffer(std::size_t n) : bytes(n) {}
-  ~SecretBuffer() { crypto::secure_zero(bytes.data(), bytes.size()); }
+  ~SecretBuffer() { crypto::wipe(bytes); }
   std::vector<uint8_t> bytes;
 };
 
@@ -77,7 +77,7 @@ void keypair_from_seed(PublicKey& pk, SecretKey& sk, std::span<const uint8_t, 32
     std::array<Gf, kT> beta;
     for (int i = 0; i < kT; ++i) beta[i] = load_gf(r.data() + kBetaOffset + 2 * i);
     auto g = goppa_from_field_element(beta);
-    crypto::secure_zero(beta.data(), sizeof(beta));
+    crypto::wipe(beta);
     if (!g) continue;
 
     auto pi = field_ordering(r.subspan(kOrderingOffset, 4 * kFieldSize));

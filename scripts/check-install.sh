@@ -22,7 +22,7 @@ libdir="$prefix/${libdir#./}"
 headers=$(grep '^./include/' "$tmp/files" | sort | tr '\n' ' ')
 [ "$headers" = "./include/rosenpass/rosenpass.h ./include/rosenpass/rosenpass.hpp " ] ||
   { echo "unexpected headers installed: $headers"; exit 1; }
-readelf -d "$libdir/librosenpass.so.0" | grep -q 'SONAME.*\[librosenpass\.so\.0\]' ||
+grep -q 'SONAME.*\[librosenpass\.so\.0\]' <<<"$(readelf -d "$libdir/librosenpass.so.0")" ||
   { echo "SONAME is not librosenpass.so.0"; exit 1; }
 if nm -D --defined-only "$libdir/librosenpass.so.0" | awk '{print $3}' |
   grep -v -e '^rosenpass_' -e '^ROSENPASS_' | grep .; then
@@ -33,15 +33,18 @@ pkg-config --validate rosenpass
 
 echo "== examples/c with find_package (shared library)"
 cmake -S "$src/examples/c" -B "$tmp/c" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
-cmake --build "$tmp/c" >/dev/null
-ldd "$tmp/c/exchange_c" | grep -q "$libdir/librosenpass.so.0" ||
-  { echo "exchange_c does not use the installed librosenpass"; exit 1; }
+cmake --build "$tmp/c" >"$tmp/c.log" 2>&1 || { cat "$tmp/c.log"; exit 1; }
+# Captured first: ld.so writes ldd's lines one by one, so `ldd | grep -q` can kill ldd with
+# SIGPIPE once grep has its match, and pipefail then reports a failure.
+deps=$(ldd "$tmp/c/exchange_c")
+grep -q "$libdir/librosenpass.so.0" <<<"$deps" ||
+  { echo "exchange_c does not use the installed librosenpass:"; echo "$deps"; exit 1; }
 "$tmp/c/exchange_c"
 
 echo "== examples/cpp with find_package (static library)"
 cmake -S "$src/examples/cpp" -B "$tmp/cpp" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
-cmake --build "$tmp/cpp" >/dev/null
-if readelf -d "$tmp/cpp/exchange_cpp" | grep -q librosenpass; then
+cmake --build "$tmp/cpp" >"$tmp/cpp.log" 2>&1 || { cat "$tmp/cpp.log"; exit 1; }
+if grep -q librosenpass <<<"$(readelf -d "$tmp/cpp/exchange_cpp")"; then
   echo "exchange_cpp should be linked statically"; exit 1
 fi
 "$tmp/cpp/exchange_cpp"

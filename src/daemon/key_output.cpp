@@ -120,11 +120,14 @@ DirectoryFacts& facts_of(const std::string& dir) {
 // Removes the temporary files an interrupted key write (crash, power loss) left beside
 // `target`; they hold a key and would otherwise stay forever.
 std::size_t remove_stale_temp_files(const std::string& target) {
-  auto [dir, base] = split_dir(target);
+  // Not a structured binding: lambdas may capture those only from C++20 on in clang 16+.
+  const std::pair<std::string, std::string> parts = split_dir(target);
+  const std::string& dir = parts.first;
+  const std::string& file_name = parts.second;
   DirectoryFacts& facts = facts_of(dir);
   std::size_t removed = 0;
   std::erase_if(facts.temp_names, [&](const std::string& name) {
-    if (!base::is_temp_name_of(name, base)) return false;
+    if (!base::is_temp_name_of(name, file_name)) return false;
     const std::string path = dir + "/" + name;
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::unlink(path.c_str()) == 0) {

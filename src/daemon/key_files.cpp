@@ -60,9 +60,9 @@ Error size_error(const std::string& path, bool too_long) {
                {too_long ? "File too long!" : "failed to fill whole buffer"}};
 }
 
-}  // namespace
-
-Result<SharedPublicKey> load_public_key(const std::string& path) {
+// A public-key file opened for reading, checked to be a regular file of exactly the key's size
+// (the reference's errors for a short or long file).
+Result<base::UniqueFd> open_public_key_file(const std::string& path) {
   base::UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!f.valid()) return file_error("Could not load file", path, errno);
   struct stat st {};
@@ -71,6 +71,15 @@ Result<SharedPublicKey> load_public_key(const std::string& path) {
   if (st.st_size != static_cast<off_t>(mce::kPublicKeySize)) {
     return size_error(path, st.st_size > static_cast<off_t>(mce::kPublicKeySize));
   }
+  return Result<base::UniqueFd>(std::move(f));
+}
+
+}  // namespace
+
+Result<SharedPublicKey> load_public_key(const std::string& path) {
+  auto opened = open_public_key_file(path);
+  if (!opened) return opened.error();
+  const base::UniqueFd& f = *opened;
   void* p = ::mmap(nullptr, mce::kPublicKeySize, PROT_READ, MAP_PRIVATE, f.get(), 0);
   if (p == MAP_FAILED) return file_error("Could not map file", path, errno);
   // PublicKey is a std::array of bytes, so the mapping is a valid object representation.
@@ -81,14 +90,9 @@ Result<SharedPublicKey> load_public_key(const std::string& path) {
 }
 
 Result<bool> check_public_key_file(const std::string& path, const mce::PublicKey* same_as) {
-  base::UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!f.valid()) return file_error("Could not load file", path, errno);
-  struct stat st {};
-  if (::fstat(f.get(), &st) != 0) return file_error("Could not load file", path, errno);
-  if (!S_ISREG(st.st_mode)) return file_error("Could not load file", path, EINVAL);
-  if (st.st_size != static_cast<off_t>(mce::kPublicKeySize)) {
-    return size_error(path, st.st_size > static_cast<off_t>(mce::kPublicKeySize));
-  }
+  auto opened = open_public_key_file(path);
+  if (!opened) return opened.error();
+  const base::UniqueFd& f = *opened;
   if (!same_as) return false;
   // Public data: an ordinary comparison is fine.
   std::array<uint8_t, 4096> block;
@@ -97,7 +101,10 @@ Result<bool> check_public_key_file(const std::string& path, const mce::PublicKey
     if (!read_exact(f.get(), std::span(block.data(), n))) {
       return file_error("Could not load file", path, errno ? errno : EIO);
     }
-    if (std::memcmp(block.data(), same_as->data() + off, n) != 0) return false;
+    if (!std::equal(block.begin(), block.begin() + static_cast<std::ptrdiff_t>(n),
+                    same_as->begin() + static_cast<std::ptrdiff_t>(off))) {
+      return false;
+    }
   }
   return true;
 }

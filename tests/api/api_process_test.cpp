@@ -399,15 +399,6 @@ TEST_F(ApiProcess, PeerAddedListedAndRemovedAtRunTime) {
   EXPECT_EQ(b->stop(), 0);
 }
 
-// A field of /proc/<pid>/status ("Uid", "NoNewPrivs", ...), as written there.
-std::string status_field(pid_t pid, const std::string& field) {
-  std::string text = read_text("/proc/" + std::to_string(pid) + "/status");
-  auto at = text.find("\n" + field + ":");
-  if (at == std::string::npos) return "";
-  auto start = text.find_first_not_of(" \t", at + field.size() + 2);
-  return text.substr(start, text.find('\n', start) - start);
-}
-
 // Issue 18 with the control API: a daemon confined after set-up (--user nobody, no_new_privs,
 // seccomp) still serves its API socket, made by root before the switch. What the request
 // names is used as the service user: a key_out only root may write is refused (the log says

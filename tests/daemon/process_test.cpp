@@ -206,15 +206,6 @@ TEST_F(Exchange, ExchangeConfigOnIPv4) {
   EXPECT_EQ(b.proc->stop(SIGINT), 0);
 }
 
-// A field of /proc/<pid>/status ("Uid", "NoNewPrivs", ...), as written there.
-std::string status_field(pid_t pid, const std::string& field) {
-  std::string text = read_text("/proc/" + std::to_string(pid) + "/status");
-  auto at = text.find("\n" + field + ":");
-  if (at == std::string::npos) return "";
-  auto start = text.find_first_not_of(" \t", at + field.size() + 2);
-  return text.substr(start, text.find('\n', start) - start);
-}
-
 // Issue 18 item 4: started as root with `user` (config) or --user (command line), the daemon
 // runs as that user after set-up with no_new_privs, a seccomp filter and no capabilities (no
 // WireGuard peer), still exchanges keys, writes key_out as that user and exits cleanly.

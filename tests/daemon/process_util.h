@@ -137,4 +137,13 @@ inline int free_udp_port(int family = AF_INET) {
   return port;
 }
 
+// A field of /proc/<pid>/status ("Uid", "NoNewPrivs", ...), as written there.
+inline std::string status_field(pid_t pid, const std::string& field) {
+  std::string text = read_text("/proc/" + std::to_string(pid) + "/status");
+  auto at = text.find("\n" + field + ":");
+  if (at == std::string::npos) return "";
+  auto start = text.find_first_not_of(" \t", at + field.size() + 2);
+  return text.substr(start, text.find('\n', start) - start);
+}
+
 }  // namespace rosenpass::test

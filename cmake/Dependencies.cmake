@@ -25,6 +25,8 @@ pkg_check_modules(MNL REQUIRED IMPORTED_TARGET libmnl)
 
 # libseccomp: the system-call allow-list the daemon and the brokers install after set-up
 # (src/hardening/sandbox.cpp); writing BPF by hand per architecture is what it exists to avoid.
+# Used at build time only: rp_seccomp_bpf_gen compiles the filters to BPF (libseccomp's
+# seccomp_export_bpf), so the installed programs neither link nor load it (issue 12: start-up).
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
 
 # GoogleTest and Google Benchmark: tests and benchmarks.

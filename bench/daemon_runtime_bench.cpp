@@ -240,7 +240,8 @@ void BM_StartupToFirstInitHello(benchmark::State& state) {
 }
 
 void BM_HandshakeDaemonVsCore(benchmark::State& state) {
-  // 40 handshakes gave ratios 2-3 % apart from run to run on a loaded machine; 200 about 1 %.
+  // Per-handshake CPU varies by about 5 % (sd), so the ratio's sampling error is about 1 %
+  // at 40 handshakes and 0.5 % at 200; runs still differ by 1-4 % as the machine's load moves.
   const int handshakes = std::stoi(env_or("RP_BENCH_HANDSHAKES", "200"));
   rosenpass::bench::ensure_keys(cache_dir(), 2);
   for (auto _ : state) {

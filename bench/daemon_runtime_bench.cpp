@@ -404,6 +404,7 @@ void BM_DaemonInitiatesToManyPeers(benchmark::State& state) {
     state.counters["sim_cpu_ms_per_hs"] = hs_keyed ? sim_cpu_keyed / double(hs_keyed) : -1;
     state.counters["sim_core_ms_per_hs"] = hs_keyed ? core_keyed / double(hs_keyed) : -1;
     state.counters["init_hellos_per_hs"] = hs_keyed ? double(hellos_keyed) / double(hs_keyed) : -1;
+    state.counters["sim_copies_skipped"] = double(c.copies_skipped.load());
     state.counters["steady_cpu_s_per_s"] = steady;
     state.counters["steady_handshakes"] = steady_hs;
     state.counters["steady_cpu_ms_per_hs"] = steady_hs > 0 ? steady * 1000 * steady_s / steady_hs : -1;

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <fstream>
@@ -70,7 +71,8 @@ struct SimCounters {
   std::atomic<uint32_t> keyed{0};                 // peers that got at least one key
   std::atomic<uint64_t> key_events{0};            // completed responder handshakes
   std::atomic<uint64_t> init_hellos{0};           // InitHellos answered (retransmissions too)
-  std::atomic<uint64_t> datagrams{0};             // everything received
+  std::atomic<uint64_t> datagrams{0};             // everything handled
+  std::atomic<uint64_t> copies_skipped{0};        // see pump()
   std::atomic<int64_t> core_ns{0};                // thread CPU inside Server::handle()
   std::atomic<uint32_t> ready{0};                 // workers set up
   std::atomic<uint32_t> stop{0};
@@ -185,30 +187,65 @@ class SimResponders {
     }
   }
 
+  // What is queued at the peer's socket, a batch at a time. A copy of a datagram that is
+  // already in the same batch is skipped (counted): it is a retransmission that queued up
+  // behind the original only because the simulated peers share two cores; a peer on a
+  // machine of its own would have answered the original before the copy came. A copy that
+  // comes after the answer is handled like any datagram (the answer may have been lost).
   void pump(Peer& p) {
-    uint8_t buf[2048];
-    for (;;) {
+    constexpr int kBatch = 8;
+    struct Received {
+      uint8_t bytes[2048];
+      std::size_t size = 0;
       sockaddr_in from{};
-      socklen_t len = sizeof from;
-      ssize_t got = ::recvfrom(p.fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
-      if (got <= 0) return;
-      if (counters_->datagrams.fetch_add(1) == 0) on_first_datagram();
-      ensure_server(p);
-      const int64_t c0 = thread_cpu_ns();
-      auto r = p.server->handle(std::span(buf, std::size_t(got)), std::span<const uint8_t>(),
-                                now_ts());
-      counters_->core_ns.fetch_add(thread_cpu_ns() - c0);
-      if (r.reply) {
-        if (buf[0] == kInitHelloType) counters_->init_hellos.fetch_add(1);
-        ::sendto(p.fd, r.reply->data(), r.reply->size(), 0,
-                 reinterpret_cast<const sockaddr*>(&from), len);
+      socklen_t len = sizeof(sockaddr_in);
+    };
+    static Received batch[kBatch];
+    for (;;) {
+      int got = 0;
+      while (got < kBatch) {
+        Received& r = batch[got];
+        r.len = sizeof r.from;
+        ssize_t n = ::recvfrom(p.fd, r.bytes, sizeof r.bytes, 0,
+                               reinterpret_cast<sockaddr*>(&r.from), &r.len);
+        if (n <= 0) break;
+        r.size = std::size_t(n);
+        ++got;
       }
-      if (r.event) {
-        counters_->key_events.fetch_add(1);
-        if (!p.keyed) {
-          p.keyed = true;
-          counters_->keyed.fetch_add(1);
+      if (got == 0) return;
+      for (int k = 0; k < got; ++k) {
+        const Received& r = batch[k];
+        bool copy = false;
+        for (int j = 0; j < k && !copy; ++j) {
+          copy = batch[j].size == r.size && std::equal(r.bytes, r.bytes + r.size, batch[j].bytes);
         }
+        if (copy) {
+          counters_->copies_skipped.fetch_add(1);
+        } else {
+          handle(p, r.bytes, r.size, r.from, r.len);
+        }
+      }
+      if (got < kBatch) return;
+    }
+  }
+
+  void handle(Peer& p, const uint8_t* buf, std::size_t size, const sockaddr_in& from,
+              socklen_t len) {
+    if (counters_->datagrams.fetch_add(1) == 0) on_first_datagram();
+    ensure_server(p);
+    const int64_t c0 = thread_cpu_ns();
+    auto r = p.server->handle(std::span(buf, size), std::span<const uint8_t>(), now_ts());
+    counters_->core_ns.fetch_add(thread_cpu_ns() - c0);
+    if (r.reply) {
+      if (buf[0] == kInitHelloType) counters_->init_hellos.fetch_add(1);
+      ::sendto(p.fd, r.reply->data(), r.reply->size(), 0,
+               reinterpret_cast<const sockaddr*>(&from), len);
+    }
+    if (r.event) {
+      counters_->key_events.fetch_add(1);
+      if (!p.keyed) {
+        p.keyed = true;
+        counters_->keyed.fetch_add(1);
       }
     }
   }

@@ -210,8 +210,13 @@ Status check_key_out_writable(const std::string& what, const std::string& key_ou
   return check_key_out(what, key_out, std::nullopt);
 }
 
-Status refuse_peer_with_own_key(const Config& c) {
+Status refuse_peer_with_own_key(const Config& c, const MappedPublicKeys* mapped) {
   if (!c.keypair) return ok_status();
+  if (mapped && mapped->peers.size() == c.peers.size()) {
+    // Compared while mapping (check_config_safety).
+    if (mapped->peer_with_own_key) return make_error(own_key_message(c, *mapped->peer_with_own_key));
+    return ok_status();
+  }
   auto own = load_public_key(c.keypair->public_key);
   if (!own) return ok_status();  // reported by the other checks
   for (std::size_t i = 0; i < c.peers.size(); ++i) {
@@ -241,8 +246,9 @@ Status resolve_key_directories(Config& c, std::vector<std::string>& notes) {
 }
 
 Status check_config_safety(const Config& c, std::vector<std::string>& warnings,
-                           const std::optional<WriterIdentity>& who) {
+                           const std::optional<WriterIdentity>& who, MappedPublicKeys* mapped) {
   // Key files, readable as the daemon will read them (it loads them before dropping privileges).
+  if (mapped) *mapped = MappedPublicKeys{};
   SharedPublicKey own_pk;
   if (c.keypair) {
     const auto& pk = c.keypair->public_key;
@@ -260,6 +266,7 @@ Status check_config_safety(const Config& c, std::vector<std::string>& warnings,
                         (e.causes.empty() ? e.message : e.causes.back()));
     }
     own_pk = *loaded_pk;
+    if (mapped) mapped->own = own_pk;
 #ifdef RP_HAVE_MCELIECE
     // A key pair belongs together if a key encapsulated to the public key decapsulates to
     // the same key with the secret key (~0.1 ms; a wrong pair gives the implicit-rejection key).
@@ -278,13 +285,21 @@ Status check_config_safety(const Config& c, std::vector<std::string>& warnings,
   for (std::size_t i = 0; i < c.peers.size(); ++i) {
     const auto& p = c.peers[i];
     const std::string n = "peer " + std::to_string(i);
-    auto same = check_public_key_file(p.public_key, own_pk.get());
-    if (!same) {
-      const auto& e = same.error();
+    auto cant_read = [&](const Error& e) {
       return make_error(n + " public-key file " + debug_quote(p.public_key) +
                         " can not be read: " + (e.causes.empty() ? e.message : e.causes.back()));
+    };
+    if (mapped) {
+      // The daemon's start: map it once for the daemon (the same checks as below).
+      auto pk = map_public_key(p.public_key, own_pk.get());
+      if (!pk) return cant_read(pk.error());
+      if (pk->same && !mapped->peer_with_own_key) mapped->peer_with_own_key = i;
+      mapped->peers.push_back(std::move(pk->key));
+    } else {
+      auto same = check_public_key_file(p.public_key, own_pk.get());
+      if (!same) return cant_read(same.error());
+      if (*same) warnings.push_back(own_key_message(c, i));
     }
-    if (*same) warnings.push_back(own_key_message(c, i));
     if (p.pre_shared_key) {
       int fd = ::open(p.pre_shared_key->c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) {

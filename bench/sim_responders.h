@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -125,8 +126,12 @@ class SimResponders {
   // Forks the workers and waits until each is listening; the sockets then belong to them.
   void start() {
     for (int w = 0; w < workers_; ++w) {
+      const pid_t parent = ::getpid();
       pid_t pid = ::fork();
       if (pid == 0) {
+        // A benchmark stopped by a signal must not leave its workers behind.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(0);
         run_worker(w);
         ::_exit(0);
       }

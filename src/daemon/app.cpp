@@ -194,8 +194,16 @@ int start_daemon(Config cfg, const GlobalOptions& g, const Services& s,
                  const std::optional<std::string>& config_file = std::nullopt) {
   std::vector<std::string> warnings = cfg.warnings;
   auto st = use_key_directories(cfg);
-  if (st) st = refuse_peer_with_own_key(cfg);
-  if (st) st = validate_config(cfg, warnings);
+  // Each public key is mapped once, here; the daemon runs on these mappings, and the own-key
+  // refusal compares them in memory instead of reading every file again.
+  MappedPublicKeys mapped;
+  if (st) st = validate_config(cfg, warnings, &mapped);
+  if (st) st = refuse_peer_with_own_key(cfg, &mapped);
+  if (st && mapped.peers.size() == cfg.peers.size()) {
+    for (std::size_t i = 0; i < cfg.peers.size(); ++i) {
+      cfg.peers[i].mapped_public_key = std::move(mapped.peers[i]);
+    }
+  }
   std::string source = config_file ? user_source(*config_file) : "`user`";
   if (st && g.user) {
     cfg.user = g.user;

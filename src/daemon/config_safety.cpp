@@ -87,15 +87,16 @@ struct FileId {
   std::string canonical;  // only for a missing path
 };
 
+FileId missing_file_id(const std::string& path);
+
 FileId file_id(const std::string& path) {
-  FileId id;
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) {
-    id.exists = true;
-    id.dev = st.st_dev;
-    id.ino = st.st_ino;
-    return id;
-  }
+  if (::stat(path.c_str(), &st) == 0) return FileId{true, st.st_dev, st.st_ino, {}};
+  return missing_file_id(path);
+}
+
+FileId missing_file_id(const std::string& path) {
+  FileId id;
   std::error_code ec;
   const fs::path abs = fs::absolute(path, ec);
   const fs::path name = abs.filename();
@@ -162,36 +163,69 @@ std::string write_target(const std::string& path) {
   return target.string();
 }
 
+// What check_key_out learnt about the last directory: 10,000 key_out files in one directory
+// cost one stat and one access check of it, not 10,000 of each. For one check_config_safety
+// call only (the files and their permissions do not change within it).
+struct DirFacts {
+  std::string dir;
+  int stat_errno = 0;  // 0: stat succeeded
+  bool is_dir = false;
+  std::optional<bool> writable;  // W_OK | X_OK for the writer, asked when first needed
+};
+
+// `target`: write_target(key_out); `st`: its status if it exists (null: it does not).
+Status check_key_out_target(const std::string& n, const std::string& key_out,
+                            const std::string& target, const struct stat* st,
+                            const std::optional<WriterIdentity>& who, DirFacts& facts) {
+  const bool exists = st != nullptr;
+  if (exists && S_ISDIR(st->st_mode)) {
+    return make_error(n + " key_out " + debug_quote(key_out) + " is a directory");
+  }
+  std::string dir = fs::path(target).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (facts.dir != dir) {
+    facts = DirFacts{dir, 0, false, std::nullopt};
+    struct stat dst {};
+    if (::stat(dir.c_str(), &dst) != 0) {
+      facts.stat_errno = errno;
+    } else {
+      facts.is_dir = S_ISDIR(dst.st_mode);
+    }
+  }
+  if (facts.stat_errno != 0 || !facts.is_dir) {
+    const std::string q = n + " key_out " + debug_quote(key_out);
+    if (facts.stat_errno == ENOENT) {
+      return make_error(q + ": directory " + debug_quote(dir) + " does not exist");
+    }
+    if (facts.stat_errno != 0) {
+      return make_error(q + ": directory " + debug_quote(dir) + ": " + os_error(facts.stat_errno));
+    }
+    return make_error(q + ": " + debug_quote(dir) + " is not a directory");
+  }
+  const bool file_writable = exists && can_access(target, W_OK, who);
+  auto cannot_write = [&](const std::string& why) {
+    const std::string by = who ? " by uid " + std::to_string(who->uid) : "";
+    return make_error(n + " key_out " + debug_quote(key_out) + " can not be written" + by + why);
+  };
+  // Not a regular file (a FIFO, /dev/stdout): written in place, so the file itself counts.
+  if (exists && !S_ISREG(st->st_mode)) {
+    if (file_writable) return ok_status();
+    return cannot_write(": permission denied");
+  }
+  // A new file needs the directory; an existing one is replaced there or written in place.
+  if (!facts.writable) facts.writable = can_access(dir, W_OK | X_OK, who);
+  if (*facts.writable || file_writable) return ok_status();
+  return cannot_write(": directory " + debug_quote(dir) + " is not writable" +
+                      (exists ? " and neither is the file" : " and the file does not exist"));
+}
+
 Status check_key_out(const std::string& n, const std::string& key_out,
                      const std::optional<WriterIdentity>& who) {
-  const std::string q = n + " key_out " + debug_quote(key_out);
   const std::string target = write_target(key_out);
   struct stat st {};
   const bool exists = ::stat(target.c_str(), &st) == 0;
-  if (exists && S_ISDIR(st.st_mode)) return make_error(q + " is a directory");
-  std::string dir = fs::path(target).parent_path().string();
-  if (dir.empty()) dir = ".";
-  struct stat dst {};
-  if (::stat(dir.c_str(), &dst) != 0) {
-    int err = errno;
-    if (err == ENOENT) return make_error(q + ": directory " + debug_quote(dir) + " does not exist");
-    return make_error(q + ": directory " + debug_quote(dir) + ": " + os_error(err));
-  }
-  if (!S_ISDIR(dst.st_mode)) {
-    return make_error(q + ": " + debug_quote(dir) + " is not a directory");
-  }
-  const std::string by = who ? " by uid " + std::to_string(who->uid) : "";
-  const bool file_writable = exists && can_access(target, W_OK, who);
-  // Not a regular file (a FIFO, /dev/stdout): written in place, so the file itself counts.
-  if (exists && !S_ISREG(st.st_mode)) {
-    if (file_writable) return ok_status();
-    return make_error(q + " can not be written" + by + ": permission denied");
-  }
-  // A new file needs the directory; an existing one is replaced there or written in place.
-  if (can_access(dir, W_OK | X_OK, who) || file_writable) return ok_status();
-  return make_error(q + " can not be written" + by + ": directory " + debug_quote(dir) +
-                    " is not writable" +
-                    (exists ? " and neither is the file" : " and the file does not exist"));
+  DirFacts facts;
+  return check_key_out_target(n, key_out, target, exists ? &st : nullptr, who, facts);
 }
 
 std::string own_key_message(const Config& c, std::size_t i) {
@@ -210,8 +244,13 @@ Status check_key_out_writable(const std::string& what, const std::string& key_ou
   return check_key_out(what, key_out, std::nullopt);
 }
 
-Status refuse_peer_with_own_key(const Config& c) {
+Status refuse_peer_with_own_key(const Config& c, const MappedPublicKeys* mapped) {
   if (!c.keypair) return ok_status();
+  if (mapped && mapped->peers.size() == c.peers.size()) {
+    // Compared while mapping (check_config_safety).
+    if (mapped->peer_with_own_key) return make_error(own_key_message(c, *mapped->peer_with_own_key));
+    return ok_status();
+  }
   auto own = load_public_key(c.keypair->public_key);
   if (!own) return ok_status();  // reported by the other checks
   for (std::size_t i = 0; i < c.peers.size(); ++i) {
@@ -241,8 +280,9 @@ Status resolve_key_directories(Config& c, std::vector<std::string>& notes) {
 }
 
 Status check_config_safety(const Config& c, std::vector<std::string>& warnings,
-                           const std::optional<WriterIdentity>& who) {
+                           const std::optional<WriterIdentity>& who, MappedPublicKeys* mapped) {
   // Key files, readable as the daemon will read them (it loads them before dropping privileges).
+  if (mapped) *mapped = MappedPublicKeys{};
   SharedPublicKey own_pk;
   if (c.keypair) {
     const auto& pk = c.keypair->public_key;
@@ -260,6 +300,7 @@ Status check_config_safety(const Config& c, std::vector<std::string>& warnings,
                         (e.causes.empty() ? e.message : e.causes.back()));
     }
     own_pk = *loaded_pk;
+    if (mapped) mapped->own = own_pk;
 #ifdef RP_HAVE_MCELIECE
     // A key pair belongs together if a key encapsulated to the public key decapsulates to
     // the same key with the secret key (~0.1 ms; a wrong pair gives the implicit-rejection key).
@@ -278,13 +319,21 @@ Status check_config_safety(const Config& c, std::vector<std::string>& warnings,
   for (std::size_t i = 0; i < c.peers.size(); ++i) {
     const auto& p = c.peers[i];
     const std::string n = "peer " + std::to_string(i);
-    auto same = check_public_key_file(p.public_key, own_pk.get());
-    if (!same) {
-      const auto& e = same.error();
+    auto cant_read = [&](const Error& e) {
       return make_error(n + " public-key file " + debug_quote(p.public_key) +
                         " can not be read: " + (e.causes.empty() ? e.message : e.causes.back()));
+    };
+    if (mapped) {
+      // The daemon's start: map it once for the daemon (the same checks as below).
+      auto pk = map_public_key(p.public_key, own_pk.get());
+      if (!pk) return cant_read(pk.error());
+      if (pk->same && !mapped->peer_with_own_key) mapped->peer_with_own_key = i;
+      mapped->peers.push_back(std::move(pk->key));
+    } else {
+      auto same = check_public_key_file(p.public_key, own_pk.get());
+      if (!same) return cant_read(same.error());
+      if (*same) warnings.push_back(own_key_message(c, i));
     }
-    if (*same) warnings.push_back(own_key_message(c, i));
     if (p.pre_shared_key) {
       int fd = ::open(p.pre_shared_key->c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) {
@@ -313,11 +362,16 @@ Status check_config_safety(const Config& c, std::vector<std::string>& warnings,
     if (p.pre_shared_key) add_key_file("the pre-shared-key file of " + n, *p.pre_shared_key);
   }
   FileIdIndex outs;  // key_out identity -> peer index
+  DirFacts dir_facts;
   for (std::size_t i = 0; i < c.peers.size(); ++i) {
     const auto& p = c.peers[i];
     if (!p.key_out) continue;
     const std::string n = "peer " + std::to_string(i);
-    const FileId id = file_id(write_target(*p.key_out));
+    // One lstat (write_target) and one stat per key_out; the directory once (DirFacts).
+    const std::string target = write_target(*p.key_out);
+    struct stat st {};
+    const bool exists = ::stat(target.c_str(), &st) == 0;
+    const FileId id = exists ? FileId{true, st.st_dev, st.st_ino, {}} : missing_file_id(target);
     if (auto k = known.find(id)) {
       return make_error(n + " key_out " + debug_quote(*p.key_out) + " is " + key_files[*k] +
                         "; writing exchanged keys there would destroy it");
@@ -326,7 +380,10 @@ Status check_config_safety(const Config& c, std::vector<std::string>& warnings,
       return make_error("peer " + std::to_string(*j) + " and " + n + " have the same key_out " +
                         debug_quote(*p.key_out) + "; each peer needs its own file");
     }
-    if (auto st = check_key_out(n, *p.key_out, who); !st) return st;
+    if (auto s = check_key_out_target(n, *p.key_out, target, exists ? &st : nullptr, who, dir_facts);
+        !s) {
+      return s;
+    }
     outs.add(id, i);
   }
   return ok_status();

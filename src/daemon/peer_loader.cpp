@@ -92,9 +92,13 @@ Result<PeerSpec> load_peer(const PeerConfig& pc, std::size_t index,
     }
     spec.psk = std::move(psk->key);
   }
-  auto pk = load_public_key(pc.public_key);
-  if (!pk) return pk.error().context(n + ": could not load public key");
-  spec.public_key = *pk;
+  if (pc.mapped_public_key) {
+    spec.public_key = pc.mapped_public_key;  // mapped by the start-up checks
+  } else {
+    auto pk = load_public_key(pc.public_key);
+    if (!pk) return pk.error().context(n + ": could not load public key");
+    spec.public_key = *pk;
+  }
   if (pc.endpoint) {
     auto addrs = resolve_host_port(*pc.endpoint);
     if (!addrs) {

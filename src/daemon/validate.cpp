@@ -6,7 +6,8 @@
 
 namespace rosenpass::daemon {
 
-Status validate_config(const Config& c, std::vector<std::string>& warnings) {
+Status validate_config(const Config& c, std::vector<std::string>& warnings,
+                       MappedPublicKeys* mapped) {
   if (c.keypair) {
     const std::string hint =
         ": no such file. Consider running `rosenpass gen-keys` to generate a new keypair.";
@@ -58,7 +59,7 @@ Status validate_config(const Config& c, std::vector<std::string>& warnings) {
     }
   }
   // Beyond the reference: configs that would run but never work or do harm (issue 18).
-  return check_config_safety(c, warnings);
+  return check_config_safety(c, warnings, std::nullopt, mapped);
 }
 
 }  // namespace rosenpass::daemon

@@ -286,11 +286,18 @@ void Server::Impl::seal_mac(std::span<uint8_t> msg, const HashValue& mac_key, Ha
 std::optional<HashChoice> Server::Impl::discover_hash(std::span<const uint8_t> msg,
                                                       bool legacy) const {
   // §13.8: the mac under each candidate hash tells which one the sender used; SHAKE256
-  // first, as the reference tries it first. The legacy wire only knows BLAKE2b.
-  if (!legacy && mac_ok(msg, own_.mac_key(1), HashChoice::kShake256)) {
+  // first, as the reference tries it first. The legacy wire only knows BLAKE2b. Without a
+  // peer that may use V03, BLAKE2b first: a V02 message then never computes the SHAKE256
+  // mac key (a pass over our 512 KiB key), and a V03 one is still named as such (dropped as
+  // the wrong wire, not as a bad mac). Both orders accept the same messages.
+  const bool shake_first = any_peer_allows(WireProfile::kV03);
+  if (!legacy && shake_first && mac_ok(msg, own_.mac_key(1), HashChoice::kShake256)) {
     return HashChoice::kShake256;
   }
   if (mac_ok(msg, own_.mac_key(0), HashChoice::kBlake2b)) return HashChoice::kBlake2b;
+  if (!legacy && !shake_first && mac_ok(msg, own_.mac_key(1), HashChoice::kShake256)) {
+    return HashChoice::kShake256;
+  }
   return std::nullopt;
 }
 

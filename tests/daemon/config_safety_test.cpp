@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 
 #include "daemon_test_util.h"
@@ -139,6 +140,48 @@ TEST(ConfigSafety, PeerWithOurOwnPublicKey) {
   auto st = refuse_peer_with_own_key(c);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().message, msg);
+}
+
+// The daemon's start maps each public key once (the daemon runs on those mappings) and
+// refuses a peer with our own key from that one read, without a warning first.
+TEST(ConfigSafety, DaemonStartMapsEachKeyOnceAndRefusesOurOwn) {
+  ScratchDir d;
+  auto c = good_config(d);
+  test::write_real_keypair(2, d / "peer2.pk", d / "peer2.sk");
+  PeerConfig second = c.peers[0];
+  second.public_key = d / "peer2.pk";
+  second.key_out = d / "out2";
+  c.peers.push_back(second);
+  std::vector<std::string> warnings;
+  MappedPublicKeys mapped;
+  ASSERT_TRUE(validate_config(c, warnings, &mapped).ok());
+  ASSERT_EQ(mapped.peers.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto from_file = load_public_key(c.peers[i].public_key);
+    ASSERT_TRUE(from_file.ok());
+    ASSERT_TRUE(mapped.peers[i]);
+    EXPECT_TRUE(**from_file == *mapped.peers[i]) << "peer " << i;
+  }
+  EXPECT_FALSE(mapped.peer_with_own_key);
+  EXPECT_TRUE(refuse_peer_with_own_key(c, &mapped).ok());
+
+  std::filesystem::copy_file(d / "pk", d / "copy.pk");
+  c.peers[1].public_key = d / "copy.pk";
+  warnings.clear();
+  ASSERT_TRUE(validate_config(c, warnings, &mapped).ok());
+  EXPECT_TRUE(warnings.empty());  // the daemon refuses instead
+  ASSERT_EQ(mapped.peer_with_own_key, std::optional<std::size_t>(1));
+  auto st = refuse_peer_with_own_key(c, &mapped);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "peer 1 public-key file \"" + d / "copy.pk" +
+                                    "\" holds our own public key (\"" + d / "pk" +
+                                    "\"); a peer's public key comes from the other side");
+  // A file that cannot be read is named as before.
+  c.peers[1].public_key = d / "short.pk";
+  std::ofstream(d / "short.pk") << "short";
+  st = validate_config(c, warnings, &mapped);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("peer 1 public-key file"), std::string::npos) << st.error().message;
 }
 
 TEST(ConfigSafety, PublicKeyOfAnotherSecretKey) {

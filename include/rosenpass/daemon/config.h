@@ -2,6 +2,7 @@
 // written by gen-config, and serialisation for `exchange -c`.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 
 #include "rosenpass/daemon/result.h"
 #include "rosenpass/daemon/socket_address.h"
+#include "rosenpass/kem/mceliece460896.h"
 
 namespace rosenpass::daemon {
 
@@ -45,6 +47,10 @@ struct PeerConfig {
   std::optional<ProtocolVersion> protocol_version;  // absent means kAuto
   std::optional<std::string> osk_organization;
   std::optional<std::vector<std::string>> osk_label;
+  // Not part of the file: `public_key` as the start-up checks mapped it (config_safety.h), so
+  // that the daemon does not open and map each of 10,000 files a second time. Empty: the
+  // daemon maps the file itself.
+  std::shared_ptr<const kem::mceliece460896::PublicKey> mapped_public_key;
 
   ProtocolVersion version() const { return protocol_version.value_or(ProtocolVersion::kAuto); }
 };

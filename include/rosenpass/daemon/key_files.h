@@ -28,6 +28,15 @@ Result<SharedPublicKey> load_public_key(const std::string& path);
 // a mapping per file (and its unmap, a TLB flush) costs more than the check itself.
 Result<bool> check_public_key_file(const std::string& path, const mce::PublicKey* same_as = nullptr);
 
+// load_public_key() and check_public_key_file() in one open: the mapping, and whether the
+// file holds `same_as` (if given; read from the file, so the new mapping is not touched).
+struct MappedPublicKey {
+  SharedPublicKey key;
+  bool same = false;
+};
+Result<MappedPublicKey> map_public_key(const std::string& path,
+                                       const mce::PublicKey* same_as = nullptr);
+
 struct LoadedSecretKey {
   mce::SecretKey key;              // always the 13,608-byte layout
   bool was_legacy_layout = false;  // the file held v0.2.x's 13,568-byte layout

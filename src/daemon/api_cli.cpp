@@ -166,17 +166,10 @@ std::string status_message(uint64_t s) {
   return "the daemon answered with status " + std::to_string(s);
 }
 
-std::variant<api::Response, std::string> call(api::Client& c, const api::Request& r,
-                                              std::span<const int> fds = {}) {
-  auto res = c.call(r, fds);
-  if (auto* e = std::get_if<std::string>(&res)) return *e;
-  return std::get<api::Response>(res);
-}
-
 int run_status(api::Client& c, const ApiClientCommand& cmd) {
   auto all = c.list_all_peers();
-  if (auto* e = std::get_if<std::string>(&all)) return fail(*e);
-  auto& l = std::get<api::ListPeersResponse>(all);
+  if (!all) return fail(all.error().message);
+  auto& l = *all;
   std::string out = cmd.json ? api::format_status_json(l) : api::format_status_text(l);
   std::fputs(out.c_str(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;
@@ -211,9 +204,9 @@ int run_add(api::Client& c, const ApiClientCommand& cmd) {
   auto psk = open_psk_file(cmd, fds);
   if (!psk) return fail(psk.error().chain());
   q.psk_from_fd2 = psk->valid();
-  auto r = call(c, q, fds);
-  if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
-  auto& a = std::get<api::AddPeerResponse>(std::get<api::Response>(r));
+  auto r = c.call(q, fds);
+  if (!r) return fail(r.error().message);
+  auto& a = std::get<api::AddPeerResponse>(*r);
   if (a.status != api::status::kOk)
     return fail("could not add the peer: " + status_message(a.status));
   // The id the peer's output-key lines carry: under SHAKE256 for V03, BLAKE2b otherwise.
@@ -238,16 +231,16 @@ int run_update(api::Client& c, const ApiClientCommand& cmd, const api::PeerId& i
   if (!psk) return fail(psk.error().chain());
   q.set_psk_from_fd1 = psk->valid();
   q.clear_psk = !psk->valid() && cmd.no_preshared_key;
-  auto r = call(c, q, fds);
-  if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
-  auto s = std::get<api::StatusResponse>(std::get<api::Response>(r)).status;
+  auto r = c.call(q, fds);
+  if (!r) return fail(r.error().message);
+  auto s = std::get<api::StatusResponse>(*r).status;
   return s == api::status::kOk ? 0 : fail("could not update the peer: " + status_message(s));
 }
 
 int run_remove(api::Client& c, const api::PeerId& id) {
-  auto r = call(c, api::RemovePeerRequest{id});
-  if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
-  auto s = std::get<api::StatusResponse>(std::get<api::Response>(r)).status;
+  auto r = c.call(api::RemovePeerRequest{id});
+  if (!r) return fail(r.error().message);
+  auto s = std::get<api::StatusResponse>(*r).status;
   return s == api::status::kOk ? 0 : fail("could not remove the peer: " + status_message(s));
 }
 
@@ -460,8 +453,8 @@ int run_api_client_command(const ApiClientCommand& cmd) {
                   " is not 44 base64 characters (32 bytes)");
   }
   auto c = api::Client::connect(api_socket_path(cmd));
-  if (auto* e = std::get_if<std::string>(&c)) return fail(*e);
-  auto& client = std::get<api::Client>(c);
+  if (!c) return fail(c.error().message);
+  auto& client = *c;
   switch (cmd.kind) {
     case Kind::kStatus:
       return run_status(client, cmd);

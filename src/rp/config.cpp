@@ -40,8 +40,8 @@ std::optional<std::string> opt_string(const toml::table& t, const char* key, Err
 
 base::Result<ExchangeOptions> parse_exchange_config(std::string_view toml_text) {
   // The TOML library recurses per key component and nesting level: bound both first.
-  if (auto problem = hardening::check_toml_bounds(toml_text)) {
-    return base::make_error("cannot parse config: " + *problem);
+  if (auto st = hardening::check_toml_bounds(toml_text); !st) {
+    return base::make_error("cannot parse config: " + st.error().message);
   }
   toml::table root;
   try {

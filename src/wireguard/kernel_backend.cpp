@@ -127,7 +127,7 @@ class KernelBackend final : public WireGuardBackend {
   explicit KernelBackend(NetlinkChannelFactory open)
       : open_(open ? std::move(open) : NetlinkChannelFactory(&MnlChannel::open)) {}
 
-  WgSetResult set_device(std::string_view device, const DeviceConfig& config) override {
+  WgStatus set_device(std::string_view device, const DeviceConfig& config) override {
     if (!valid_interface_name(device)) return bad_name_error(device);
     auto ch = open_();
     if (auto* e = std::get_if<int>(&ch)) return errno_error(device, *e);
@@ -136,16 +136,16 @@ class KernelBackend final : public WireGuardBackend {
     auto family = resolve_family(c, seq);
     if (auto* e = std::get_if<int>(&family)) return family_error(device, *e);
     auto messages = encode_set_device(std::get<uint16_t>(family), seq + 1, device, config);
-    if (auto* e = std::get_if<WgError>(&messages)) return *e;
+    if (!messages) return messages.error();
     uint32_t msg_seq = seq + 1;
-    for (const auto& m : std::get<std::vector<NetlinkMessage>>(messages)) {
+    for (const auto& m : *messages) {
       int rc = transact(c, m, msg_seq++, [](std::span<const uint8_t>) { return true; });
       if (rc != 0) return errno_error(device, rc);
     }
-    return std::nullopt;
+    return base::Ok{};
   }
 
-  WgGetResult get_device(std::string_view device) override {
+  base::Result<DeviceInfo, WgError> get_device(std::string_view device) override {
     // An empty or over-long name would go out without a device attribute and come back as
     // some other error; no interface can have it.
     if (!valid_interface_name(device)) return bad_name_error(device);
@@ -192,10 +192,10 @@ class AutoBackend final : public WireGuardBackend {
  public:
   explicit AutoBackend(std::filesystem::path dir)
       : dir_(dir), uapi_(make_uapi_backend(dir)), kernel_(make_kernel_backend()) {}
-  WgSetResult set_device(std::string_view device, const DeviceConfig& config) override {
+  WgStatus set_device(std::string_view device, const DeviceConfig& config) override {
     return pick(device).set_device(device, config);
   }
-  WgGetResult get_device(std::string_view device) override {
+  base::Result<DeviceInfo, WgError> get_device(std::string_view device) override {
     return pick(device).get_device(device);
   }
 

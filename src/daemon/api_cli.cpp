@@ -336,21 +336,21 @@ std::optional<std::variant<ApiClientCommand, CliExit>> parse_api_client_command(
   ApiClientCommand cmd;
   cmd.kind = *kind;
   auto set = [](std::optional<std::string>& slot) {
-    return [&slot](const std::string& v) -> std::optional<std::string> {
+    return [&slot](const std::string& v) -> base::Status {
       slot = v;
-      return std::nullopt;
+      return base::Ok{};
     };
   };
   auto flag = [](bool& b) {
-    return [&b](const std::string&) -> std::optional<std::string> {
+    return [&b](const std::string&) -> base::Status {
       b = true;
-      return std::nullopt;
+      return base::Ok{};
     };
   };
   auto append = [](std::vector<std::string>& v) {
-    return [&v](const std::string& s) -> std::optional<std::string> {
+    return [&v](const std::string& s) -> base::Status {
       v.push_back(s);
-      return std::nullopt;
+      return base::Ok{};
     };
   };
   std::vector<OptionSpec> specs = {

@@ -45,7 +45,7 @@ WgError bad_name_error(std::string_view device) {
 // A real NETLINK_GENERIC socket.
 class MnlChannel final : public NetlinkChannel {
  public:
-  static std::variant<std::unique_ptr<NetlinkChannel>, int> open() {
+  static base::Result<std::unique_ptr<NetlinkChannel>, int> open() {
     mnl_socket* nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
     if (!nl) return errno;
     if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -130,8 +130,8 @@ class KernelBackend final : public WireGuardBackend {
   WgStatus set_device(std::string_view device, const DeviceConfig& config) override {
     if (!valid_interface_name(device)) return bad_name_error(device);
     auto ch = open_();
-    if (auto* e = std::get_if<int>(&ch)) return errno_error(device, *e);
-    NetlinkChannel& c = *std::get<0>(ch);
+    if (!ch) return errno_error(device, ch.error());
+    NetlinkChannel& c = **ch;
     uint32_t seq = next_seq();
     auto family = resolve_family(c, seq);
     if (auto* e = std::get_if<int>(&family)) return family_error(device, *e);
@@ -155,8 +155,8 @@ class KernelBackend final : public WireGuardBackend {
     int rc = EINTR;
     for (int attempt = 0; attempt < kAttempts && rc == EINTR; ++attempt) {
       auto ch = open_();
-      if (auto* e = std::get_if<int>(&ch)) return errno_error(device, *e);
-      NetlinkChannel& c = *std::get<0>(ch);
+      if (!ch) return errno_error(device, ch.error());
+      NetlinkChannel& c = **ch;
       uint32_t seq = next_seq();
       auto family = resolve_family(c, seq);
       if (auto* e = std::get_if<int>(&family)) return family_error(device, *e);

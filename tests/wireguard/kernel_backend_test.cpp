@@ -235,7 +235,7 @@ class FakeChannel final : public NetlinkChannel {
 };
 
 std::unique_ptr<WireGuardBackend> backend_on(std::shared_ptr<FakeKernel> k) {
-  return make_kernel_backend([k]() -> std::variant<std::unique_ptr<NetlinkChannel>, int> {
+  return make_kernel_backend([k]() -> base::Result<std::unique_ptr<NetlinkChannel>, int> {
     return std::unique_ptr<NetlinkChannel>(new FakeChannel(k));
   });
 }

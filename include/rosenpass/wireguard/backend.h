@@ -39,7 +39,7 @@ class NetlinkChannel {
   virtual uint32_t port_id() const = 0;
 };
 // A fresh channel for one request (a dump cut short leaves replies behind), or an errno value.
-using NetlinkChannelFactory = std::function<std::variant<std::unique_ptr<NetlinkChannel>, int>()>;
+using NetlinkChannelFactory = std::function<base::Result<std::unique_ptr<NetlinkChannel>, int>()>;
 
 // Kernel WireGuard: generic netlink family "wireguard". A device dump that the kernel marks
 // interrupted (NLM_F_DUMP_INTR: the device changed meanwhile) is retried, as wg does.

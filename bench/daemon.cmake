@@ -18,6 +18,14 @@ if(TARGET rosenpass AND TARGET rp_protocol)
     RP_ROSENPASS_BIN="$<TARGET_FILE:rosenpass>"
     RP_BENCH_CACHE_DIR="${PROJECT_BINARY_DIR}/bench-cache/daemon-keys")
 endif()
+# The floor of BM_StartupToFirstInitHello: a program that only reads the config and sends one
+# datagram, dynamically linked C++ and fully static (run it with RP_BENCH_ROSENPASS=...).
+# Not in sanitizer builds: their runtimes cannot link statically and would not be a floor.
+if(NOT RP_SANITIZE)
+  add_executable(startup_floor_dynamic ${CMAKE_CURRENT_LIST_DIR}/startup_floor.cpp)
+  add_executable(startup_floor_static ${CMAKE_CURRENT_LIST_DIR}/startup_floor.cpp)
+  target_link_options(startup_floor_static PRIVATE -static)
+endif()
 # bench_flood: legitimate time-to-key and victim CPU under forged InitHello floods of each wire
 # (root, a private network namespace; bench/flood.sh). Minutes: key generation, 9 cases.
 if(TARGET rosenpass AND TARGET rp_protocol)

@@ -25,13 +25,18 @@ pkg_check_modules(MNL REQUIRED IMPORTED_TARGET libmnl)
 
 # libseccomp: the system-call allow-list the daemon and the brokers install after set-up
 # (src/hardening/sandbox.cpp); writing BPF by hand per architecture is what it exists to avoid.
+# Used at build time only: rp_seccomp_bpf_gen compiles the filters to BPF (libseccomp's
+# seccomp_export_bpf), so the installed programs neither link nor load it (issue 12: start-up).
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
 
-# GoogleTest and Google Benchmark: tests and benchmarks.
-find_package(GTest REQUIRED)
-find_package(benchmark REQUIRED)
+# GoogleTest and Google Benchmark: tests and benchmarks (RP_BUILD_TESTS, on by default; a
+# user who only wants the programs can build without them).
+if(RP_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  find_package(benchmark REQUIRED)
+  include(GoogleTest)
+endif()
 find_package(Threads REQUIRED)
-include(GoogleTest)
 
 # Not needed to build; used by tests and CI (scripts/install-deps.sh installs them):
 # - golang-go: the Go package (bindings/go) and its tests, which wrap the C API for Go hosts

@@ -28,21 +28,7 @@ set_property(TARGET PkgConfig::MNL PROPERTY INTERFACE_LINK_LIBRARIES ${RP_MNL_ST
 set_property(TARGET PkgConfig::MNL PROPERTY INTERFACE_LINK_DIRECTORIES "")
 set_property(TARGET PkgConfig::MNL PROPERTY INTERFACE_LINK_OPTIONS "")
 
-# toml++ compiled into our objects: its imported target then links an empty archive.
-get_target_property(_rp_toml tomlplusplus::tomlplusplus ALIASED_TARGET)
-if(NOT _rp_toml)
-  set(_rp_toml tomlplusplus::tomlplusplus)
-endif()
-set(_rp_empty_archive ${CMAKE_BINARY_DIR}/librp_empty.a)
-file(WRITE ${_rp_empty_archive} "!<arch>\n")
-get_target_property(_rp_toml_type ${_rp_toml} TYPE)
-if(_rp_toml_type STREQUAL "INTERFACE_LIBRARY")
-  set_property(TARGET ${_rp_toml} PROPERTY INTERFACE_LINK_LIBRARIES "")
-else()
-  set_property(TARGET ${_rp_toml} PROPERTY IMPORTED_LOCATION ${_rp_empty_archive})
-endif()
-set_property(TARGET ${_rp_toml} PROPERTY INTERFACE_COMPILE_OPTIONS "")
-set_property(TARGET ${_rp_toml} PROPERTY INTERFACE_COMPILE_DEFINITIONS TOML_HEADER_ONLY=1)
+include(${CMAKE_CURRENT_LIST_DIR}/TomlCompiledIn.cmake)
 
 # -static on the installed programs only (tests and benchmarks stay dynamic: Debian has no
 # libbenchmark.a). Called from packaging/CMakeLists.txt, after every program exists.

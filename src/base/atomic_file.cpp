@@ -45,8 +45,15 @@ bool is_temp_name_of(std::string_view entry, std::string_view base_name) {
 
 int replace_file(const std::string& path, std::span<const uint8_t> bytes,
                  const ReplaceOptions& options) {
-  struct stat existing {};
-  const bool exists = ::stat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode);
+  ExistingFile e;
+  e.regular = ::stat(path.c_str(), &e.st) == 0 && S_ISREG(e.st.st_mode);
+  return replace_file(path, bytes, options, e);
+}
+
+int replace_file(const std::string& path, std::span<const uint8_t> bytes,
+                 const ReplaceOptions& options, const ExistingFile& known) {
+  const bool exists = known.regular;
+  const struct stat& existing = known.st;
   const std::string tmp = temp_name_beside(path);
   UniqueFd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
                     exists ? 0600 : options.new_file_mode));
@@ -58,15 +65,19 @@ int replace_file(const std::string& path, std::span<const uint8_t> bytes,
   if (exists) {
     // The new file must look like the old one: owner and group (a service user's file stays
     // its own), then mode (after chown, which may clear set-id bits).
+    bool mode_matches = false;
     if (options.keep_owner) {
       struct stat mine {};
       if (::fstat(f.get(), &mine) != 0) return abandon(errno);
-      if ((mine.st_uid != existing.st_uid || mine.st_gid != existing.st_gid) &&
-          ::fchown(f.get(), existing.st_uid, existing.st_gid) != 0) {
-        return abandon(errno);
+      if (mine.st_uid != existing.st_uid || mine.st_gid != existing.st_gid) {
+        if (::fchown(f.get(), existing.st_uid, existing.st_gid) != 0) return abandon(errno);
+      } else {
+        // Usually so (a 0600 key file, created 0600 under a umask sparing the owner): the
+        // fchmod would change nothing, and a key event saves the syscall.
+        mode_matches = (mine.st_mode & 07777) == (existing.st_mode & 07777);
       }
     }
-    if (::fchmod(f.get(), existing.st_mode & 07777) != 0) return abandon(errno);
+    if (!mode_matches && ::fchmod(f.get(), existing.st_mode & 07777) != 0) return abandon(errno);
   }
   if (int err = write_all(f.get(), bytes); err != 0) return abandon(err);
   // The data must be on disk before the name points at it, or a crash can leave an empty file.

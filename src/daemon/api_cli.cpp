@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -24,13 +25,18 @@ namespace {
 using namespace cli_detail;
 using Kind = ApiClientCommand::Kind;
 
-const char* const kSocketOptions =
-    R"(  -s, --socket <PATH>       The daemon's API socket ([api] listen_path)
-  -i, --interface <NAME>    The socket of service instance NAME: /run/rosenpass/NAME/api.sock
-  -h, --help                Print help
-
-Without -s or -i: /run/rosenpass/api.sock, else the only /run/rosenpass/*/api.sock.
-)";
+// The options every client subcommand shares, aligned with the subcommand's own column.
+std::string socket_options(std::size_t column) {
+  auto line = [column](std::string flags, const char* text) {
+    flags.resize(std::max(column, flags.size() + 2), ' ');
+    return flags + text + "\n";
+  };
+  return line("  -s, --socket <PATH>", "The daemon's API socket ([api] listen_path)") +
+         line("  -i, --interface <NAME>",
+              "The socket of service instance NAME: /run/rosenpass/NAME/api.sock") +
+         line("  -h, --help", "Print help") +
+         "\nWithout -s or -i: /run/rosenpass/api.sock, else the only /run/rosenpass/*/api.sock.\n";
+}
 
 std::string help_for(Kind k) {
   switch (k) {
@@ -42,7 +48,7 @@ Usage: rosenpass status [OPTIONS]
 
 Options:
       --json                JSON instead of text
-)") + kSocketOptions;
+)") + socket_options(28);
     case Kind::kAddPeer:
       return std::string(R"(Add a peer to a running daemon; prints its peer id
 
@@ -59,7 +65,7 @@ Options:
       --protocol-version <V>          V02, V03, V02-pc or auto (default)
       --osk-organization <ORG>        Output-key domain: organization ...
       --osk-label <LABEL>             ... and labels (repeatable)
-)") + kSocketOptions;
+)") + socket_options(38);
     case Kind::kUpdatePeer:
       return std::string(R"(Change a running daemon's peer; its session is kept
 
@@ -73,7 +79,7 @@ Options:
       --no-endpoint           Forget the endpoint: only answer the peer
       --preshared-key <PATH>  New pre-shared key file, used from the next handshake
       --no-preshared-key      No pre-shared key (32 zero bytes) from the next handshake
-)") + kSocketOptions;
+)") + socket_options(30);
     case Kind::kRemovePeer:
       return std::string(R"(Remove a peer from a running daemon
 
@@ -83,7 +89,7 @@ Arguments:
   <PEER_ID>  As shown by `rosenpass status` or printed by add-peer (base64)
 
 Options:
-)") + kSocketOptions;
+)") + socket_options(28);
   }
   return {};
 }

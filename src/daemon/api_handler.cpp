@@ -216,12 +216,12 @@ api::AddPeerResponse ApiRequestHandler::add_peer(const api::AddPeerRequest& r,
   spec.profile = to_profile(r.protocol_version);
   spec.osk = protocol::OskDomain{r.osk_organization, r.osk_labels};
   spec.endpoints = std::move(*endpoints);
+  spec.has_key_out = !r.key_out.empty();
+  spec.has_wireguard = !r.wireguard_device.empty();
   Known k{peer_id(crypto::HashChoice::kBlake2b, *pk),
           peer_id(crypto::HashChoice::kShake256, *pk),
           r.protocol_version,
           spec.psk.has_value(),
-          !r.key_out.empty(),
-          !r.wireguard_device.empty(),
           r.endpoint};
   auto ref = rt->add_peer(std::move(spec), shell_.now());
   if (!ref) {
@@ -311,10 +311,8 @@ api::ListPeersResponse ApiRequestHandler::list_peers(const api::ListPeersRequest
     p.configured = to_code(s.configured_profile);
     p.has_psk = s.has_psk;
     if (!s.configured_endpoints.empty()) p.endpoint = s.configured_endpoints.front().to_string();
-    if (auto it = added_.find(s.ref.to_u64()); it != added_.end()) {
-      p.has_key_out = it->second.has_key_out;
-      p.has_wireguard = it->second.has_wireguard;
-    }
+    p.has_key_out = s.has_key_out;
+    p.has_wireguard = s.has_wireguard;
     p.endpoint_confirmed = s.endpoint.has_value();
     if (s.endpoint) p.endpoint = s.endpoint->to_string();
     if (s.last_exchanged) p.ms_since_key = ms_between(*s.last_exchanged, now);

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <deque>
 #include <limits>
+#include <memory>
 
 #include "rosenpass/daemon/api_handler.h"
 #include "rosenpass/daemon/api_host.h"
@@ -145,6 +146,7 @@ class Shell final : public ApiShell {
   std::size_t next_deferred_ = 0;
   Clock::time_point t_peers_;
   RateLimit datagram_log_{20, 50};  // per-datagram lines: 20/s, bursts of 50
+  std::unique_ptr<ReceiveBatch> batch_ = std::make_unique<ReceiveBatch>();  // 32 KiB, reused
 };
 
 Status Shell::start() {
@@ -405,14 +407,15 @@ void Shell::apply(Output out) {
 }
 
 void Shell::receive_from(std::size_t si) {
-  std::array<uint8_t, 4096> buf;
   // Bounded so one busy socket cannot starve timers and signals.
-  for (int budget = 256; budget > 0 && !fatal_; --budget) {
-    SocketAddress from;
-    auto n = sockets_[si].receive(buf, from);
-    if (!n) return;
-    if (!runtime_) continue;  // no keypair yet: incoming datagrams are ignored (§5.4)
-    apply(runtime_->handle(si, from, std::span(buf.data(), *n), now()));
+  for (std::size_t budget = 256; budget > 0 && !fatal_;) {
+    const std::size_t got = sockets_[si].receive_batch(*batch_);
+    for (std::size_t k = 0; k < got && !fatal_ && runtime_; ++k) {
+      // (No keypair yet: incoming datagrams are ignored, §5.4.)
+      apply(runtime_->handle(si, batch_->from[k], batch_->datagram(k), now()));
+    }
+    if (got < ReceiveBatch::kCapacity) return;  // the queue is empty
+    budget -= std::min(budget, got);
   }
 }
 

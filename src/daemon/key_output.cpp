@@ -159,10 +159,14 @@ bool replacement_impossible(int err) {
 }
 
 // FIFOs and devices (key_out = "/dev/stdout") are written, never replaced; a file with
-// further hard links keeps them.
+// further hard links keeps them. `st`: the target's stat, if it exists.
+bool must_write_in_place(const struct stat* st) {
+  return st && (!S_ISREG(st->st_mode) || st->st_nlink > 1);
+}
+
 bool must_write_in_place(const std::string& target) {
   struct stat st {};
-  return ::stat(target.c_str(), &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1);
+  return must_write_in_place(::stat(target.c_str(), &st) == 0 ? &st : nullptr);
 }
 
 }  // namespace
@@ -208,9 +212,16 @@ KeyOutFile KeyOutFile::prepare(const std::string& configured_path, WarningSink w
 Status KeyOutFile::write(const crypto::Secret<32>& key) {
   std::string text = crypto::base64_encode(key.reveal());
   Status result = ok_status();
-  bool fall_back = !atomic_ || must_write_in_place(target_);
+  // One stat(2) per key event: it decides in place or not, and replace_file reuses it.
+  base::ExistingFile existing;
+  bool fall_back = !atomic_;
   if (!fall_back) {
-    result = write_replacing(text, fall_back);
+    const bool found = ::stat(target_.c_str(), &existing.st) == 0;
+    existing.regular = found && S_ISREG(existing.st.st_mode);
+    fall_back = must_write_in_place(found ? &existing.st : nullptr);
+  }
+  if (!fall_back) {
+    result = write_replacing(text, existing, fall_back);
     if (!result && fall_back && !warned_) {
       warned_ = true;
       if (warn_) {
@@ -227,11 +238,13 @@ Status KeyOutFile::write(const crypto::Secret<32>& key) {
 
 // Temporary file, fsync, rename. Sets `fall_back` (and returns an error) when an in-place
 // write should be tried instead; never leaves the temporary file behind.
-Status KeyOutFile::write_replacing(std::string_view text, bool& fall_back) {
+Status KeyOutFile::write_replacing(std::string_view text, const base::ExistingFile& existing,
+                                   bool& fall_back) {
   base::ReplaceOptions options;
   options.keep_owner = true;
   if (int err = base::replace_file(
-          target_, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), options);
+          target_, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), options,
+          existing);
       err != 0) {
     fall_back = replacement_impossible(err);
     return Error{"Could not write file " + debug_quote(configured_), {write_error(err)}};

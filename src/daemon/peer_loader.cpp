@@ -108,6 +108,8 @@ Result<PeerSpec> load_peer(const PeerConfig& pc, std::size_t index,
     spec.osk = proto::OskDomain{*pc.osk_organization, *pc.osk_label};
   }
   if (pc.key_out) spec.sinks.push_back(make_key_out_sink(*pc.key_out, factories.key_out_writer_can_create_in));
+  spec.has_key_out = pc.key_out.has_value();
+  spec.has_wireguard = pc.wireguard.has_value();
   if (pc.wireguard) {
     auto sink = factories.wireguard(*pc.wireguard, index);
     if (!sink) return sink.error().context(n + ": WireGuard target");

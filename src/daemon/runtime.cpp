@@ -123,6 +123,8 @@ Result<PeerRef> Runtime::Impl::add_peer(PeerSpec spec, Timestamp) {
   p.sinks = std::move(spec.sinks);
   p.configured_profile = spec.profile;
   p.has_psk = has_psk;
+  p.has_key_out = spec.has_key_out;
+  p.has_wireguard = spec.has_wireguard;
   if (h->index >= slot_of_handle_.size()) slot_of_handle_.resize(h->index + 1, kNoSlot);
   slot_of_handle_[h->index] = slot;
   return PeerRef{slot, generation};
@@ -162,7 +164,11 @@ Status Runtime::Impl::remove_peer(PeerRef ref) {
 }
 
 const std::string& Runtime::Impl::peer_id(RuntimePeer& p) {
-  const bool shake = server_->active_profile(p.handle) == proto::WireProfile::kV03;
+  // Fixed peers: their wire. Auto peers: the wire of their last key, V02 before the first
+  // (auto settles on V02 at once, so that is the id its first key line prints).
+  const proto::WireProfile wire =
+      p.configured_profile != proto::WireProfile::kAuto ? p.configured_profile : p.keyed_profile;
+  const bool shake = wire == proto::WireProfile::kV03;
   auto& cached = shake ? p.id_shake256 : p.id_blake2b;
   if (!cached) cached = crypto::base64_encode(server_->peer_id(p.handle));
   return *cached;
@@ -178,13 +184,16 @@ PeerStatus Runtime::Impl::status_of(uint32_t slot) const {
     s.endpoint = p.current->first;
     s.listener = p.current->second;
   }
-  s.profile = server_->active_profile(p.handle);
+  s.profile = p.configured_profile != proto::WireProfile::kAuto ? p.configured_profile
+                                                              : p.keyed_profile;
   s.last_exchanged = p.last_exchanged;
   s.next_rekey = server_->next_initiation(p.handle);
   s.handshakes_completed = p.handshakes;
   s.drops = p.drops;
   s.configured_profile = p.configured_profile;
   s.has_psk = p.has_psk;
+  s.has_key_out = p.has_key_out;
+  s.has_wireguard = p.has_wireguard;
   s.configured_endpoints = p.configured;
   return s;
 }
@@ -267,6 +276,7 @@ void Runtime::Impl::on_key_event(proto::KeyEvent& ev, Timestamp now, Output& out
     failures = 0;  // the spec allows resetting the failure budget after a good exchange
     p->last_exchanged = now;
     ++p->handshakes;
+    p->keyed_profile = server_->active_profile(p->handle);  // the wire that just keyed
   } else if (p->current) {
     // Discovery restarts over the last used address and the configured ones.
     const SocketAddress last = p->current->first;

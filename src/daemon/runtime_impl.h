@@ -30,7 +30,11 @@ struct RuntimePeer {
   uint64_t handshakes = 0;
   std::array<uint64_t, kDropReasonCount> drops{};
   protocol::WireProfile configured_profile = protocol::WireProfile::kAuto;  // for status
+  // The wire of the last exchanged key (kAuto: none yet). Ids and status follow it, not the
+  // wire an auto peer is trying, so a peer keeps the id its key lines printed.
+  protocol::WireProfile keyed_profile = protocol::WireProfile::kAuto;
   bool has_psk = false;                                                     // for status
+  bool has_key_out = false, has_wireguard = false;                          // for status
 };
 
 // Raw bytes of an address (family, port, address, scope): the key of the endpoint index.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -118,6 +119,31 @@ std::optional<std::size_t> UdpSocket::receive(std::span<uint8_t> buf, SocketAddr
     from = SocketAddress::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len);
     // A truncated datagram is longer than any message; the protocol drops it by size.
     return std::min(static_cast<std::size_t>(n), buf.size());
+  }
+}
+
+std::size_t UdpSocket::receive_batch(ReceiveBatch& batch) const {
+  std::array<mmsghdr, ReceiveBatch::kCapacity> msgs{};
+  std::array<iovec, ReceiveBatch::kCapacity> iov{};
+  std::array<sockaddr_storage, ReceiveBatch::kCapacity> addrs;
+  for (std::size_t i = 0; i < ReceiveBatch::kCapacity; ++i) {
+    iov[i] = {batch.bytes[i].data(), batch.bytes[i].size()};
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+    msgs[i].msg_hdr.msg_name = &addrs[i];
+    msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
+  }
+  for (;;) {
+    // MSG_TRUNC: msg_len is a datagram's real length, as with recvfrom in receive().
+    int n = ::recvmmsg(fd_, msgs.data(), static_cast<unsigned>(msgs.size()), MSG_TRUNC, nullptr);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return 0;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+      batch.from[i] = SocketAddress::from_sockaddr(reinterpret_cast<sockaddr*>(&addrs[i]),
+                                                   msgs[i].msg_hdr.msg_namelen);
+      batch.length[i] = std::min<std::size_t>(msgs[i].msg_len, batch.bytes[i].size());
+    }
+    return static_cast<std::size_t>(n);
   }
 }
 

@@ -4,7 +4,8 @@
 #include <grp.h>
 #include <pwd.h>
 #include <linux/capability.h>
-#include <seccomp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -12,6 +13,9 @@
 #include <charconv>
 #include <cstring>
 #include <memory>
+#include <span>
+
+#include "seccomp_filters.h"  // generated (seccomp_gen/seccomp_bpf_gen.cpp)
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(RP_SANITIZED_BUILD)
 #define RP_SANITIZED 1
@@ -32,55 +36,6 @@ base::Error errno_error(const std::string& what) {
   return base::make_error(errno_text(what.c_str()));
 }
 
-// The system calls of the daemon's event loop, key output and PSK delivery (netlink, UAPI,
-// broker), the brokers' loops and the control API's unix sockets, under glibc 2.36 (Debian 12);
-// checked with `strace -f` on a confined loopback exchange and by the confined tests in
-// tests/daemon (process_test) and tests/wireguard (vpn_e2e), plus what libsodium's locked
-// memory, glibc's malloc and abort() may call. Kept in one list: the programs share most of
-// it, and a too-small list shows up as a SIGSYS kill in those tests. Absent on purpose:
-// ptrace, mount, bpf, module and key-ring calls, set*id, chroot, kexec, perf, io_uring, exec
-// (except for kSpawner).
-constexpr const char* kCommon[] = {
-    // memory (malloc, sodium_malloc guard pages, mlock of secrets)
-    "brk", "mmap", "munmap", "mremap", "mprotect", "madvise", "mlock", "munlock", "mlock2",
-    // time and sleeping
-    "clock_gettime", "clock_getres", "gettimeofday", "time", "nanosleep", "clock_nanosleep",
-    // signals, threads, exit
-    "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "signalfd4",
-    // stopping and reaping the helper a broker or the daemon started before confinement
-    "kill", "wait4", "waitid",
-    "tgkill", "tkill", "getpid", "gettid", "getppid", "futex", "set_robust_list", "rseq",
-    "sched_yield", "sched_getaffinity", "exit", "exit_group", "restart_syscall", "prctl",
-    "getrandom",
-    // identity queries (logging, permission decisions)
-    "getuid", "geteuid", "getgid", "getegid", "getgroups", "getresuid", "getresgid", "capget",
-    "uname", "getrlimit", "prlimit64",
-    // files: reading keys, writing key_out atomically (temp file, fsync, rename) or in place
-    "read", "write", "readv", "writev", "pread64", "pwrite64", "lseek", "close", "openat",
-    "open", "newfstatat", "fstat", "stat", "lstat", "statx", "faccessat", "faccessat2",
-    "access", "readlink", "readlinkat", "getcwd", "fcntl", "dup", "dup2", "dup3", "pipe2",
-    "ioctl", "fsync", "fdatasync", "ftruncate", "fchmod", "fchown", "rename", "renameat",
-    "renameat2", "unlink", "unlinkat", "umask", "getdents64",
-    // event loop
-    "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "poll", "ppoll", "select",
-    "pselect6", "eventfd2", "timerfd_create", "timerfd_settime", "timerfd_gettime",
-    // sockets: UDP (peers), netlink (kernel WireGuard), unix (UAPI, broker, control API)
-    "socket", "socketpair", "bind", "connect", "listen", "accept", "accept4", "getsockname",
-    "getpeername", "setsockopt", "getsockopt", "sendto", "recvfrom", "sendmsg", "recvmsg",
-    "sendmmsg", "recvmmsg", "shutdown",
-};
-
-// Process creation for the programs that start helpers (and the helpers' own start-up).
-constexpr const char* kSpawn[] = {
-    "fork",    "vfork",      "clone",           "execve",      "execveat", "setsid",
-    "setpgid", "arch_prctl", "set_tid_address", "close_range", "setrlimit", "statfs",
-    "fstatfs",
-};
-
-struct SeccompContext {
-  scmp_filter_ctx ctx;
-  ~SeccompContext() { seccomp_release(ctx); }
-};
 
 }  // namespace
 
@@ -152,30 +107,17 @@ std::optional<std::string> restrict_syscalls(SyscallProfile profile) {
   // No exec can ever gain privileges again (setuid binaries, file capabilities).
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno_text("setting no_new_privs");
   if (!seccomp_filter_in_this_build()) return std::nullopt;
-  SeccompContext c{seccomp_init(SCMP_ACT_KILL_PROCESS)};
-  if (!c.ctx) return std::string("seccomp_init failed");
-  auto allow = [&](const char* name) -> std::optional<std::string> {
-    int nr = seccomp_syscall_resolve_name(name);
-    if (nr == __NR_SCMP_ERROR) return std::nullopt;  // not on this architecture
-    if (int rc = seccomp_rule_add(c.ctx, SCMP_ACT_ALLOW, nr, 0); rc != 0) {
-      return std::string("seccomp rule for ") + name + ": " + std::strerror(-rc);
-    }
-    return std::nullopt;
-  };
-  for (const char* name : kCommon) {
-    if (auto e = allow(name)) return e;
-  }
-  if (profile == SyscallProfile::kSpawner) {
-    for (const char* name : kSpawn) {
-      if (auto e = allow(name)) return e;
-    }
-  }
-  // glibc tries clone3 first and falls back to clone on ENOSYS.
-  if (int nr = seccomp_syscall_resolve_name("clone3"); nr != __NR_SCMP_ERROR) {
-    seccomp_rule_add(c.ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
-  }
-  if (int rc = seccomp_load(c.ctx); rc != 0) {
-    return std::string("installing the seccomp filter: ") + std::strerror(-rc);
+  // The filter libseccomp compiled at build time from syscall_lists.h (default action: kill
+  // the process; clone3 fails with ENOSYS so glibc falls back to clone), loaded as
+  // libseccomp's seccomp_load() does with default attributes (no flags).
+  const std::span<const sock_filter> f = profile == SyscallProfile::kSpawner
+                                             ? std::span<const sock_filter>(generated::kSpawnerFilter)
+                                             : std::span<const sock_filter>(generated::kNetworkServiceFilter);
+  sock_fprog prog{};
+  prog.len = static_cast<unsigned short>(f.size());
+  prog.filter = const_cast<sock_filter*>(f.data());  // the kernel only reads it
+  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
+    return std::string("installing the seccomp filter: ") + std::strerror(errno);
   }
   return std::nullopt;
 }

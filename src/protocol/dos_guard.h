@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "rosenpass/crypto/random.h"
@@ -49,17 +50,28 @@ class WorkLimiter {
   static constexpr double kReplySourceRate = 2.0;
 
  private:
+  // All-zero bytes are a full bucket, so the per-source tables can come from zeroed memory
+  // that is never written until a source is first seen (they are only consulted under load).
   struct Bucket {
-    double tokens = -1;  // < 0: untouched, full
+    double deficit = 0;  // tokens missing from a full burst, >= 0
     Timestamp last{};
   };
   static bool has(Bucket& b, double rate, Timestamp now);
+  // The per-source tables, allocated zeroed (calloc: fresh pages, not touched) at first use.
+  struct SourceBuckets {
+    std::array<Bucket, 4096> source;  // by sender digest; collisions share a bucket
+    std::array<Bucket, 4096> reply_source;
+  };
+  struct FreeDeleter {
+    void operator()(SourceBuckets* p) const noexcept;
+  };
+  // nullptr if it cannot be allocated: then no work is admitted (we are under load anyway).
+  SourceBuckets* sources();
 
   crypto::Secret<32> key_;
   std::array<Bucket, 3> class_;
-  std::array<Bucket, 4096> source_;  // by sender digest; collisions share a bucket
   Bucket known_replies_, replies_;
-  std::array<Bucket, 4096> reply_source_;
+  std::unique_ptr<SourceBuckets, FreeDeleter> sources_;
 };
 
 }  // namespace rosenpass::protocol

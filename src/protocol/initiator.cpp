@@ -25,6 +25,12 @@ std::optional<std::vector<uint8_t>> Server::Impl::initiate(uint32_t index, Times
   hs->probe = probe;
   hs->created = now;
   hs->cookie_value = CookieValue::random(*rng_);  // IHI1
+  // The three hashes of whole public keys below that do not depend on this handshake, in one
+  // batch (only those not cached yet: at a peer's first initiation under this hash).
+  const KeyConstantsCache::Want constants[] = {{&p.consts, KeyConstantsCache::kCkInit},
+                                                {&p.consts, KeyConstantsCache::kMacKey},
+                                                {&own_, KeyConstantsCache::kPid}};
+  KeyConstantsCache::compute_together(hi, constants);
   ChainingKey ck(h, p.consts.ck_init(hi));
 
   // IHI2; the index holds the ids of all peers' handshakes and sessions, so avoid clashes.

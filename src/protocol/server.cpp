@@ -29,6 +29,42 @@ const KemSuite* pick_kems(const KemSuite* given) {
 
 }  // namespace
 
+HashValue& KeyConstantsCache::slot(int hi, Field f) const {
+  switch (f) {
+    case kPid:
+      return c_[hi].pid;
+    case kCkInit:
+      return c_[hi].ck_init;
+    case kMacKey:
+      break;
+  }
+  return c_[hi].mac_key;
+}
+
+void KeyConstantsCache::compute_together(int hi, std::span<const Want> wants) {
+  const HashChoice h = hash_at(hi);
+  const auto& d = crypto::hash_domains(h);
+  HashValue unused{};  // fixed-size spans have no empty state: unused slots point here
+  const crypto::KeyedHashJob none{unused, {}, unused};
+  std::array<crypto::KeyedHashJob, 4> jobs{none, none, none, none};
+  std::array<const Want*, 4> of{};
+  std::size_t n = 0;
+  for (const Want& w : wants) {
+    if (n == jobs.size()) break;
+    if (!w.cache->pk_ || w.cache->has(hi, w.field)) continue;
+    const HashValue& domain = w.field == kPid      ? d.peer_id
+                              : w.field == kCkInit ? d.chaining_key_init
+                                                   : d.mac;
+    jobs[n] = crypto::KeyedHashJob{domain, *w.cache->pk_, w.cache->slot(hi, w.field)};
+    of[n++] = &w;
+  }
+  crypto::keyed_hash_batch(h, std::span(jobs).first(n));
+  for (std::size_t i = 0; i < n; ++i) {
+    const Want& w = *of[i];
+    w.cache->have_[hi] = uint8_t(w.cache->have_[hi] | (1u << w.field));
+  }
+}
+
 const HashValue& KeyConstantsCache::get(int hi, Field f) const {
   if (!(have_[hi] & (1u << f))) {
     const HashChoice h = hash_at(hi);

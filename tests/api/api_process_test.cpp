@@ -280,13 +280,15 @@ TEST_F(ApiProcess, PeerAddedListedAndRemovedAtRunTime) {
   int pa = free_udp_port(), pb = free_udp_port();
   const std::string la = "127.0.0.1:" + std::to_string(pa), lb = "127.0.0.1:" + std::to_string(pb);
   const std::string sock = dir_ / "a.sock", a_osk = dir_ / "a.osk", b_osk = dir_ / "b.osk";
+  const std::string b_sock = dir_ / "b.sock";
   auto a = start("a", keypair("a") + "listen = [\"" + la +
                           "\"]\nverbosity = \"Verbose\"\npeers = []\n\n[api]\nlisten_path = [\"" +
                           sock + "\"]\n");
   const std::string b_toml = keypair("b") + "listen = [\"" + lb +
                              "\"]\nverbosity = \"Verbose\"\n\n[[peers]]\npublic_key = \"" +
                              key("a.pk") + "\"\nendpoint = \"" + la + "\"\nkey_out = \"" + b_osk +
-                             "\"\nprotocol_version = \"V03\"\n";
+                             "\"\nprotocol_version = \"V03\"\n\n[api]\nlisten_path = [\"" + b_sock +
+                             "\"]\n";
   auto b = start("b", b_toml);  // initiates to A, which does not know it until add-peer
   ASSERT_TRUE(connect_when_ready(sock)) << a->err();
   EXPECT_EQ(mode_of(sock), 0600u);
@@ -342,6 +344,13 @@ TEST_F(ApiProcess, PeerAddedListedAndRemovedAtRunTime) {
   EXPECT_NE(text.out.find("peer: " + id + "\n"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("  protocol: V03 (configured: V03)\n"), std::string::npos) << text.out;
   EXPECT_EQ(text.out.find(read_text(a_osk)), std::string::npos);  // no key material
+  // A peer from the config file reports its key file too (the #12 trial saw `false`).
+  auto bjs = client({"status", "-s", b_sock, "--json"});
+  ASSERT_EQ(bjs.code, 0) << bjs.err;
+  auto bp = nlohmann::json::parse(bjs.out)["peers"][0];
+  EXPECT_EQ(bp["key_out"], true) << bjs.out;
+  EXPECT_EQ(bp["wireguard"], false) << bjs.out;
+  EXPECT_EQ(bp["protocol"], "V03") << bjs.out;
 
   // update-peer keeps the session: a new endpoint (the same address) and a PSK from a file.
   const std::string psk_file = dir_ / "psk";

@@ -60,6 +60,37 @@ TEST(ReplaceFile, CreatesThenReplacesKeepingTheMode) {
   EXPECT_EQ(entries(d.path), 1u);  // no temporary file left
 }
 
+// keep_owner with the caller's stat (the key_out path): a file already 0600 keeps 0600
+// without an fchmod, and any other mode is still applied (the fchmod is skipped only when
+// it would change nothing).
+TEST(ReplaceFile, KeepOwnerWithTheCallersStatKeepsEveryMode) {
+  TempDir d;
+  const std::string path = d.path / "key";
+  ReplaceOptions o;
+  o.keep_owner = true;
+  const mode_t old_umask = ::umask(077);
+  ASSERT_EQ(replace_file(path, bytes("first"), o), 0);
+  for (mode_t mode : {0600u, 0640u, 0400u, 0600u}) {
+    ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+    ExistingFile e;
+    e.regular = ::stat(path.c_str(), &e.st) == 0;
+    ASSERT_TRUE(e.regular);
+    ASSERT_EQ(replace_file(path, bytes("next"), o, e), 0);
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, mode);
+    EXPECT_NE(st.st_ino, e.st.st_ino);  // replaced, not rewritten
+    EXPECT_EQ(slurp(path), "next");
+  }
+  // Told the file is missing: created with new_file_mode under the umask.
+  ASSERT_EQ(replace_file(d.path / "new", bytes("x"), o, ExistingFile{}), 0);
+  struct stat st {};
+  ASSERT_EQ(::stat((d.path / "new").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  ::umask(old_umask);
+  EXPECT_EQ(entries(d.path), 2u);
+}
+
 TEST(ReplaceFile, FailureReportsTheErrnoAndLeavesNothing) {
   TempDir d;
   EXPECT_EQ(replace_file(d.path / "missing-dir" / "f", bytes("x")), ENOENT);

@@ -303,6 +303,30 @@ TEST(RuntimeSim, LateResponderOnlyAutoPeerPrintsOnlyV02PeerIds) {
   }
 }
 
+// While an auto peer cycles wires unanswered, status names no wire ("not negotiated yet") and
+// keeps the id add-peer printed (V02's), instead of following the wire being tried (the
+// trial of #12 saw `protocol: V03` and a SHAKE256 id for a peer that had never keyed).
+TEST(RuntimeSim, UnansweredAutoPeerKeepsItsIdAndNamesNoWire) {
+  SimNode a(1, {"10.0.0.1:9000"}), b(2, {"10.0.0.2:9000"});
+  Records ra = records();
+  PeerRef pb = *a.rt->add_peer(spec_for(b, {addr("10.0.0.2:9000")}, sinks(ra)), {});
+  Net net({&a, &b});  // b knows no peer yet: it drops every InitHello
+  const std::string first_id = a.rt->status(pb, net.now)->peer_id;
+  for (int s = 1; s <= 90; ++s) {  // long enough to try every wire
+    net.run_until(std::chrono::seconds(s));
+    auto st = a.rt->status(pb, net.now);
+    ASSERT_TRUE(st);
+    EXPECT_EQ(st->profile, protocol::WireProfile::kAuto) << s << " s";
+    EXPECT_EQ(st->peer_id, first_id) << s << " s";
+  }
+  // Once b answers, the key lines carry that same id, and status names the wire.
+  ASSERT_TRUE(b.rt->add_peer(spec_for(a, {}, sinks(records())), net.now).ok());
+  net.run_until(net.now + 300s);
+  ASSERT_GT(exchanged(ra), 0);
+  for (const auto& r : *ra) EXPECT_EQ(r.peer_id, first_id);
+  EXPECT_EQ(a.rt->status(pb, net.now)->profile, protocol::WireProfile::kV02);
+}
+
 // Every InitHello needs a cookie (#17 tests: CookieReplies on every handshake).
 class AlwaysUnderLoad final : public protocol::LoadPolicy {
  public:

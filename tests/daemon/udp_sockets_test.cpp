@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <memory>
+#include <vector>
 #include <thread>
 
 namespace rosenpass::daemon {
@@ -50,6 +52,52 @@ TEST(UdpSockets, DualStackSocketSendsToIPv4AsMapped) {
   }
   ASSERT_EQ(n, 3u);
   EXPECT_EQ(buf[2], 3);
+}
+
+// The event loop's receive path: one recvmmsg takes what is queued, in order, with each
+// sender and real length; fewer than kCapacity means the queue is empty.
+TEST(UdpSockets, ReceiveBatchTakesQueuedDatagramsInOrder) {
+  auto rx = bind_listen_sockets(std::vector{*SocketAddress::parse_literal("127.0.0.1:0")});
+  auto tx = bind_listen_sockets(std::vector{*SocketAddress::parse_literal("127.0.0.1:0")});
+  ASSERT_TRUE(rx.ok() && tx.ok());
+  auto batch = std::make_unique<ReceiveBatch>();
+  EXPECT_EQ((*rx)[0].receive_batch(*batch), 0u);  // nothing queued: no error, no wait
+  const std::size_t sent = ReceiveBatch::kCapacity + 3;
+  for (std::size_t i = 0; i < sent; ++i) {
+    std::vector<uint8_t> msg(i + 1, static_cast<uint8_t>(i));
+    ASSERT_EQ((*tx)[0].send_to(msg, (*rx)[0].local_address()), 0);
+  }
+  // Loopback delivers during sendto; allow a moment anyway.
+  std::size_t got = 0;
+  for (int i = 0; i < 100 && got == 0; ++i) {
+    got = (*rx)[0].receive_batch(*batch);
+    if (got == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(got, ReceiveBatch::kCapacity);
+  for (std::size_t i = 0; i < got; ++i) {
+    ASSERT_EQ(batch->datagram(i).size(), i + 1);
+    EXPECT_EQ(batch->datagram(i)[i], static_cast<uint8_t>(i));
+    EXPECT_TRUE(batch->from[i] == (*tx)[0].local_address());
+  }
+  ASSERT_EQ((*rx)[0].receive_batch(*batch), 3u);
+  EXPECT_EQ(batch->datagram(2).size(), ReceiveBatch::kCapacity + 3);
+  EXPECT_EQ((*rx)[0].receive_batch(*batch), 0u);
+}
+
+TEST(UdpSockets, ReceiveBatchCutsAnOversizeDatagramToItsBuffer) {
+  auto rx = bind_listen_sockets(std::vector{*SocketAddress::parse_literal("127.0.0.1:0")});
+  auto tx = bind_listen_sockets(std::vector{*SocketAddress::parse_literal("127.0.0.1:0")});
+  ASSERT_TRUE(rx.ok() && tx.ok());
+  auto batch = std::make_unique<ReceiveBatch>();
+  std::vector<uint8_t> big(batch->bytes[0].size() + 100, 7);
+  ASSERT_EQ((*tx)[0].send_to(big, (*rx)[0].local_address()), 0);
+  std::size_t got = 0;
+  for (int i = 0; i < 100 && got == 0; ++i) {
+    got = (*rx)[0].receive_batch(*batch);
+    if (got == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(got, 1u);
+  EXPECT_EQ(batch->datagram(0).size(), batch->bytes[0].size());
 }
 
 }  // namespace

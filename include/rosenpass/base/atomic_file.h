@@ -2,6 +2,7 @@
 // a partial one, and after a crash the name points at complete data.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -33,5 +34,14 @@ struct ReplaceOptions {
 // file behind. Returns 0, or the errno of the step that failed (nothing was replaced then).
 int replace_file(const std::string& path, std::span<const uint8_t> bytes,
                  const ReplaceOptions& options = {});
+
+// What a caller's own stat(2) of `path`, taken just before, found: replace_file then need not
+// take it again (a key event's write saves one syscall).
+struct ExistingFile {
+  bool regular = false;  // false: missing or not a regular file (then treated as missing)
+  struct stat st {};     // meaningful only when `regular`
+};
+int replace_file(const std::string& path, std::span<const uint8_t> bytes,
+                 const ReplaceOptions& options, const ExistingFile& existing);
 
 }  // namespace rosenpass::base

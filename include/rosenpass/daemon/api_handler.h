@@ -54,7 +54,7 @@ class ApiRequestHandler final : public api::RequestHandler {
   struct Known {  // what this handler knows of peers it added
     api::PeerId id_blake2b, id_shake256;
     api::ProfileCode configured;
-    bool has_psk, has_key_out, has_wireguard;
+    bool has_psk;
     std::string endpoint;
   };
   std::optional<PeerRef> find(const api::PeerId& id, Runtime& rt);

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "rosenpass/base/atomic_file.h"
 #include "rosenpass/crypto/secret.h"
 #include "rosenpass/daemon/config.h"
 #include "rosenpass/daemon/result.h"
@@ -56,7 +57,8 @@ class KeyOutFile {
   std::size_t removed_temp_files() const { return removed_temp_files_; }
 
  private:
-  Status write_replacing(std::string_view text, bool& fall_back);
+  Status write_replacing(std::string_view text, const base::ExistingFile& existing,
+                         bool& fall_back);
   Status write_in_place(std::string_view text);
 
   std::string configured_;

@@ -75,6 +75,7 @@ struct PeerSpec {
                                          // empty = responder-only until the peer contacts us
   std::vector<std::unique_ptr<base::KeySink>> sinks;  // run in order at each key event
   std::string name;                                   // for messages, e.g. "peer 3"
+  bool has_key_out = false, has_wireguard = false;    // which sinks these are, for status
 };
 
 // Changes to a running peer; its session and handshake in flight are kept.
@@ -90,10 +91,10 @@ const char* drop_reason_text(protocol::DropReason reason);
 struct PeerStatus {
   PeerRef ref;
   std::string name;
-  std::string peer_id;                    // base64 lhash("peer id", pk) under the hash in use
+  std::string peer_id;  // base64 lhash("peer id", pk) under the hash of `profile` (V02's: auto)
   std::optional<SocketAddress> endpoint;  // confirmed by an authenticated exchange
   std::size_t listener = 0;               // the socket of `endpoint`
-  protocol::WireProfile profile;          // wire of the next initiation (learned for auto)
+  protocol::WireProfile profile;  // fixed peers: theirs; auto: of the last key, kAuto before
   std::optional<Timestamp> last_exchanged;  // when the last key was exchanged
   std::optional<Timestamp> next_rekey;      // when we initiate next (none: responder-only)
   uint64_t handshakes_completed = 0;
@@ -103,6 +104,7 @@ struct PeerStatus {
   // set, and the endpoints discovery tries while none is confirmed.
   protocol::WireProfile configured_profile = protocol::WireProfile::kAuto;
   bool has_psk = false;
+  bool has_key_out = false, has_wireguard = false;  // PeerSpec's
   std::vector<SocketAddress> configured_endpoints;
 };
 

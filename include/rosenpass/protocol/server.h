@@ -2,12 +2,14 @@
 // the session index. The caller owns sockets and clocks: it feeds received datagrams and the
 // current time in, and sends what comes out. This header is also the C++ embedding API.
 //
-//   Server srv(config);
-//   PeerHandle p = *srv.add_peer(peer_config);
-//   loop: on datagram  -> auto r = srv.handle(bytes, sender_id, now);  send r.reply to sender
-//         at wake-up   -> auto o = srv.poll(now); send o.datagrams; sleep until o.next_wakeup
+//   auto srv = Server::create(std::move(config));   // null if the config is unusable
+//   PeerHandle p = *srv->add_peer(peer_config);
+//   loop: on datagram  -> auto r = srv->handle(bytes, sender_id, now);  send r.reply to sender
+//         at wake-up   -> auto o = srv->poll(now); send o.datagrams; sleep until o.next_wakeup
 //   Key events (in both results) carry the output key to install (e.g. as WireGuard PSK).
-//   A Server is not thread-safe: call it from one thread at a time.
+//   A Server is not thread-safe: call it from one thread at a time. Nothing here throws but
+//   std::bad_alloc (out of memory). Errors are nullopt/null/false: the core sits below
+//   base::Result (docs/design.md, layers).
 #pragma once
 
 #include <array>
@@ -56,7 +58,8 @@ struct PeerConfig {
   bool may_initiate = true;  // false for responder-only peers (no endpoint known)
 };
 
-// Identifies a peer of one Server; stable for the server's lifetime.
+// Identifies a peer of one Server from add_peer() on; indices are never reused, so after
+// remove_peer() the handle stays invalid (calls with it return false/nullopt/zeros).
 struct PeerHandle {
   uint32_t index = 0;
   friend bool operator==(PeerHandle, PeerHandle) = default;
@@ -134,7 +137,7 @@ struct PollResult {
 class Server {
  public:
   // Null when the config is unusable (no public key; no KEM suite in a build without the real
-  // KEMs), with the reason in *error if given. Never throws.
+  // KEMs), with the reason in *error if given.
   static std::unique_ptr<Server> create(ServerConfig config, std::string* error = nullptr);
   ~Server();
   Server(const Server&) = delete;
@@ -169,6 +172,7 @@ class Server {
   WireProfile active_profile(PeerHandle peer) const;
   // The remote peer's id, lhash("peer id", its pk), under the hash in use: SHAKE256 when
   // active_profile() is kV03, BLAKE2b otherwise (the id the reference prints on stdout).
+  // 32 zero bytes for an unknown handle.
   std::array<uint8_t, 32> peer_id(PeerHandle peer) const;
   // When poll() starts the peer's next initiation or rekey; nullopt while a handshake is in
   // flight or the peer may not initiate. May lie in the past (due now).

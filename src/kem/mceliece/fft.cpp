@@ -54,13 +54,19 @@ const Tables& tables() {
       for (int i = 0; i < 256; ++i) t.twist256[d][i] = t.twist[d][i % (256 >> d)];
       std::vector<Gf> c(dim - 1);
       for (int i = 0; i < dim - 1; ++i) c[i] = gf_mul(basis[i], last_inv);
-      for (int k = 0; k < (1 << (dim - 1)); ++k) {
-        Gf g = 0;
-        for (int i = 0; i < dim - 1; ++i)
-          if ((k >> i) & 1) g ^= c[i];
-        for (int b = 0; b < kM; ++b)
-          t.butterfly.plane[b][butterfly_offset(d) + k / 64] |= static_cast<uint64_t>((g >> b) & 1)
-                                                                << (k % 64);
+      // G_k = G_{k without its lowest set bit} ^ c[that bit]: one XOR per k, no branch on the
+      // bits of k (this table is built at the first decapsulation, e.g. the start-up key-pair
+      // check, so it counts towards the time to the first InitHello).
+      const int count = 1 << (dim - 1);
+      std::vector<Gf> g(static_cast<std::size_t>(count), 0);
+      for (int k = 1; k < count; ++k) g[k] = g[k & (k - 1)] ^ c[__builtin_ctz(unsigned(k))];
+      for (int w = 0; w * 64 < count; ++w) {
+        std::array<uint64_t, kM> word{};
+        for (int l = 0; l < 64 && w * 64 + l < count; ++l) {
+          const Gf gk = g[w * 64 + l];
+          for (int b = 0; b < kM; ++b) word[b] |= static_cast<uint64_t>((gk >> b) & 1) << l;
+        }
+        for (int b = 0; b < kM; ++b) t.butterfly.plane[b][butterfly_offset(d) + w] |= word[b];
       }
       basis.resize(dim - 1);
       for (int i = 0; i < dim - 1; ++i) basis[i] = gf_sq(c[i]) ^ c[i];

@@ -17,8 +17,8 @@ namespace {
 // Answers like a WireGuard interface that has every peer; does no I/O.
 class InMemoryBackend final : public WireGuardBackend {
  public:
-  WgSetResult set_device(std::string_view, const DeviceConfig&) override { return std::nullopt; }
-  WgGetResult get_device(std::string_view) override {
+  WgStatus set_device(std::string_view, const DeviceConfig&) override { return base::Ok{}; }
+  base::Result<DeviceInfo, WgError> get_device(std::string_view) override {
     DeviceInfo info;
     info.peers.emplace_back();  // one peer, every field at its default
     return info;
@@ -45,7 +45,10 @@ void BM_BrokerRoundTrip(benchmark::State& state) {
   WireGuardPeerTarget target{"wg0", WgPublicKey{}, {}};
   auto psk = crypto::Secret<32>::random(crypto::system_random());
   for (auto _ : state) {
-    sink->install(target, psk.reveal());
+    if (!sink->install(target, psk.reveal()).ok()) {
+      state.SkipWithError("install failed");
+      break;
+    }
     sink->drain(1000, 1);
   }
   ::shutdown(sv[0], SHUT_WR);

@@ -13,31 +13,32 @@ namespace {
 // Upper bound on a response we accept: a ListPeers page of 64 peers with long endpoints.
 constexpr std::size_t kMaxResponseSize = 1 << 20;
 
-std::string errno_text(const char* what, int err) {
-  return std::string(what) + ": " + std::strerror(err);
+base::Error errno_error(const char* what, int err) {
+  return base::make_error(std::string(what) + ": " + std::strerror(err));
 }
 
-// Reads exactly out.size() bytes before `deadline`; an error message otherwise.
-std::string read_exact(int fd, std::span<uint8_t> out,
-                       std::chrono::steady_clock::time_point deadline) {
+// Reads exactly out.size() bytes before `deadline`.
+base::Status read_exact(int fd, std::span<uint8_t> out,
+                        std::chrono::steady_clock::time_point deadline) {
   std::size_t have = 0;
   while (have < out.size()) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return "no response from the daemon within the time limit";
+    if (left.count() <= 0)
+      return base::make_error("no response from the daemon within the time limit");
     pollfd p{fd, POLLIN, 0};
     int r = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (r < 0 && errno != EINTR) return errno_text("poll", errno);
+    if (r < 0 && errno != EINTR) return errno_error("poll", errno);
     if (r <= 0) continue;
     ssize_t n = ::recv(fd, out.data() + have, out.size() - have, 0);
-    if (n == 0) return "the daemon closed the connection (request refused)";
+    if (n == 0) return base::make_error("the daemon closed the connection (request refused)");
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      return errno_text("receive", errno);
+      return errno_error("receive", errno);
     }
     have += static_cast<std::size_t>(n);
   }
-  return {};
+  return base::Ok{};
 }
 
 }  // namespace
@@ -71,15 +72,16 @@ int send_with_fds(int fd, std::span<const uint8_t> bytes, std::span<const int> f
   return 0;
 }
 
-std::variant<Client, std::string> Client::connect(const std::string& path) {
+base::Result<Client> Client::connect(const std::string& path) {
   sockaddr_un addr{};
-  if (path.size() >= sizeof addr.sun_path) return "socket path too long: " + path;
+  if (path.size() >= sizeof addr.sun_path) return base::make_error("socket path too long: " + path);
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, path.data(), path.size());
   base::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) return errno_text("socket", errno);
+  if (!fd.valid()) return errno_error("socket", errno);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    return "cannot connect to the rosenpass API socket " + path + ": " + std::strerror(errno);
+    return base::make_error("cannot connect to the rosenpass API socket " + path + ": " +
+                            std::strerror(errno));
   }
   return Client(std::move(fd));
 }
@@ -87,18 +89,20 @@ std::variant<Client, std::string> Client::connect(const std::string& path) {
 ClientResult Client::call(const Request& request, std::span<const int> fds,
                           std::chrono::milliseconds timeout) {
   auto bytes = frame(encode_request(request));
-  if (int err = send_with_fds(fd_.get(), bytes, fds); err != 0) return errno_text("send", err);
+  if (int err = send_with_fds(fd_.get(), bytes, fds); err != 0) return errno_error("send", err);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::array<uint8_t, kLengthSize> len_bytes{};
-  if (auto e = read_exact(fd_.get(), len_bytes, deadline); !e.empty()) return e;
+  if (auto st = read_exact(fd_.get(), len_bytes, deadline); !st) return st.error();
   uint64_t len = 0;
   for (std::size_t i = 0; i < kLengthSize; ++i) len |= uint64_t(len_bytes[i]) << (8 * i);
-  if (len > kMaxResponseSize) return "response length " + std::to_string(len) + " too large";
+  if (len > kMaxResponseSize) {
+    return base::make_error("response length " + std::to_string(len) + " too large");
+  }
   std::vector<uint8_t> payload(static_cast<std::size_t>(len));
-  if (auto e = read_exact(fd_.get(), payload, deadline); !e.empty()) return e;
+  if (auto st = read_exact(fd_.get(), payload, deadline); !st) return st.error();
   auto decoded = decode_response(payload);
   if (auto* err = std::get_if<DecodeError>(&decoded)) {
-    return "malformed response: " + std::string(to_string(*err));
+    return base::make_error("malformed response: " + std::string(to_string(*err)));
   }
   auto& resp = std::get<Response>(decoded);
   // The response must be the one this request is answered with.
@@ -116,21 +120,24 @@ ClientResult Client::call(const Request& request, std::span<const int> fds,
           return MessageType::kListPeersResponse;
       },
       resp);
-  if (got != want) return "response of the wrong type: " + std::string(message_name(got));
+  if (got != want) {
+    return base::make_error("response of the wrong type: " + std::string(message_name(got)));
+  }
   return std::move(resp);
 }
 
-std::variant<ListPeersResponse, std::string> Client::list_all_peers() {
+base::Result<ListPeersResponse> Client::list_all_peers() {
   ListPeersResponse all;
   bool first = true;
   uint32_t start = 0;
   // Each page advances by at least one peer, so this ends; the cap guards a buggy daemon.
   for (int pages = 0; pages < (1 << 20); ++pages) {
     auto r = call(ListPeersRequest{start});
-    if (auto* e = std::get_if<std::string>(&r)) return *e;
-    auto& page = std::get<ListPeersResponse>(std::get<Response>(r));
+    if (!r) return r.error();
+    auto& page = std::get<ListPeersResponse>(*r);
     if (page.status != status::kOk) {
-      return "the daemon refused to list peers (status " + std::to_string(page.status) + ")";
+      return base::make_error("the daemon refused to list peers (status " +
+                              std::to_string(page.status) + ")");
     }
     if (first) {
       all.has_keypair = page.has_keypair;

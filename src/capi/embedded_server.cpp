@@ -35,9 +35,9 @@ constexpr uint64_t kTimerEpoll = ~uint64_t{0} - 1;
 class HostSink final : public base::KeySink {
  public:
   HostSink(EmbeddedServer* server, uint64_t peer) : server_(server), peer_(peer) {}
-  base::SinkResult install(const base::KeyUpdate& update) override {
+  base::SinkStatus install(const base::KeyUpdate& update) override {
     server_->on_key(peer_, update);
-    return base::SinkResult::installed();
+    return base::Ok{};
   }
 
  private:

@@ -172,17 +172,10 @@ std::string status_message(uint64_t s) {
   return "the daemon answered with status " + std::to_string(s);
 }
 
-std::variant<api::Response, std::string> call(api::Client& c, const api::Request& r,
-                                              std::span<const int> fds = {}) {
-  auto res = c.call(r, fds);
-  if (auto* e = std::get_if<std::string>(&res)) return *e;
-  return std::get<api::Response>(res);
-}
-
 int run_status(api::Client& c, const ApiClientCommand& cmd) {
   auto all = c.list_all_peers();
-  if (auto* e = std::get_if<std::string>(&all)) return fail(*e);
-  auto& l = std::get<api::ListPeersResponse>(all);
+  if (!all) return fail(all.error().message);
+  auto& l = *all;
   std::string out = cmd.json ? api::format_status_json(l) : api::format_status_text(l);
   std::fputs(out.c_str(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;
@@ -217,9 +210,9 @@ int run_add(api::Client& c, const ApiClientCommand& cmd) {
   auto psk = open_psk_file(cmd, fds);
   if (!psk) return fail(psk.error().chain());
   q.psk_from_fd2 = psk->valid();
-  auto r = call(c, q, fds);
-  if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
-  auto& a = std::get<api::AddPeerResponse>(std::get<api::Response>(r));
+  auto r = c.call(q, fds);
+  if (!r) return fail(r.error().message);
+  auto& a = std::get<api::AddPeerResponse>(*r);
   if (a.status != api::status::kOk)
     return fail("could not add the peer: " + status_message(a.status));
   // The id the peer's output-key lines carry: under SHAKE256 for V03, BLAKE2b otherwise.
@@ -244,16 +237,16 @@ int run_update(api::Client& c, const ApiClientCommand& cmd, const api::PeerId& i
   if (!psk) return fail(psk.error().chain());
   q.set_psk_from_fd1 = psk->valid();
   q.clear_psk = !psk->valid() && cmd.no_preshared_key;
-  auto r = call(c, q, fds);
-  if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
-  auto s = std::get<api::StatusResponse>(std::get<api::Response>(r)).status;
+  auto r = c.call(q, fds);
+  if (!r) return fail(r.error().message);
+  auto s = std::get<api::StatusResponse>(*r).status;
   return s == api::status::kOk ? 0 : fail("could not update the peer: " + status_message(s));
 }
 
 int run_remove(api::Client& c, const api::PeerId& id) {
-  auto r = call(c, api::RemovePeerRequest{id});
-  if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
-  auto s = std::get<api::StatusResponse>(std::get<api::Response>(r)).status;
+  auto r = c.call(api::RemovePeerRequest{id});
+  if (!r) return fail(r.error().message);
+  auto s = std::get<api::StatusResponse>(*r).status;
   return s == api::status::kOk ? 0 : fail("could not remove the peer: " + status_message(s));
 }
 
@@ -349,21 +342,21 @@ std::optional<std::variant<ApiClientCommand, CliExit>> parse_api_client_command(
   ApiClientCommand cmd;
   cmd.kind = *kind;
   auto set = [](std::optional<std::string>& slot) {
-    return [&slot](const std::string& v) -> std::optional<std::string> {
+    return [&slot](const std::string& v) -> base::Status {
       slot = v;
-      return std::nullopt;
+      return base::Ok{};
     };
   };
   auto flag = [](bool& b) {
-    return [&b](const std::string&) -> std::optional<std::string> {
+    return [&b](const std::string&) -> base::Status {
       b = true;
-      return std::nullopt;
+      return base::Ok{};
     };
   };
   auto append = [](std::vector<std::string>& v) {
-    return [&v](const std::string& s) -> std::optional<std::string> {
+    return [&v](const std::string& s) -> base::Status {
       v.push_back(s);
-      return std::nullopt;
+      return base::Ok{};
     };
   };
   std::vector<OptionSpec> specs = {
@@ -466,8 +459,8 @@ int run_api_client_command(const ApiClientCommand& cmd) {
                   " is not 44 base64 characters (32 bytes)");
   }
   auto c = api::Client::connect(api_socket_path(cmd));
-  if (auto* e = std::get_if<std::string>(&c)) return fail(*e);
-  auto& client = std::get<api::Client>(c);
+  if (!c) return fail(c.error().message);
+  auto& client = *c;
   switch (cmd.kind) {
     case Kind::kStatus:
       return run_status(client, cmd);

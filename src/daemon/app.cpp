@@ -146,12 +146,12 @@ Status use_key_directories(Config& cfg) {
 // `validate`, which judges the config as the daemon started as root will run it).
 Status check_as_service_user(const Config& cfg, const std::string& source, bool always = false) {
   auto user = hardening::lookup_user(*cfg.user);
-  if (auto* e = std::get_if<std::string>(&user)) return make_error(source + ": " + *e);
+  if (!user) return make_error(source + ": " + user.error().message);
   if (::geteuid() != 0 && !always) {
     log_info("not started as root: `user` " + debug_quote(*cfg.user) + " is not switched to");
     return ok_status();
   }
-  const auto& u = std::get<hardening::UserIdentity>(user);
+  const auto& u = *user;
   std::vector<std::string> repeated;  // the same findings as the first check's
   return check_config_safety(cfg, repeated, WriterIdentity{u.uid, u.gid, u.groups});
 }

@@ -198,7 +198,7 @@ std::variant<std::size_t, CliExit> parse_options(std::span<const std::string> ar
                              std::string(spec->display) + "' found; no more were expected",
                          usage);
     }
-    if (auto err = spec->apply(value)) return usage_error(*err, usage);
+    if (auto st = spec->apply(value); !st) return usage_error(st.error().message, usage);
   }
   return args.size();
 }
@@ -227,31 +227,33 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
   Invocation inv;
   GlobalOptions& g = inv.global;
   std::string level_source;  // which option set the level, for the conflict message
-  auto set_level = [&](std::string_view name, LogLevel l) -> std::optional<std::string> {
+  auto set_level = [&](std::string_view name, LogLevel l) -> base::Status {
     if (!level_source.empty() && level_source != name) {
-      return "the argument '" + std::string(name) + "' cannot be used with '" + level_source + "'";
+      return base::make_error("the argument '" + std::string(name) + "' cannot be used with '" +
+                              level_source + "'");
     }
     level_source = name;
     g.log_level = l;
-    return std::nullopt;
+    return base::Ok{};
   };
   int broker_options = 0;
-  auto broker = [&](std::string_view name) -> std::optional<std::string> {
+  auto broker = [&](std::string_view name) -> base::Status {
     if (++broker_options > 1) {
-      return "the argument '" + std::string(name) +
-             "' cannot be used with another --psk-broker option";
+      return base::make_error("the argument '" + std::string(name) +
+                              "' cannot be used with another --psk-broker option");
     }
-    return std::nullopt;
+    return base::Ok{};
   };
   bool want_version = false;
   std::vector<OptionSpec> top = {
       {0, "log-level", true,
-       [&](const std::string& v) -> std::optional<std::string> {
+       [&](const std::string& v) -> base::Status {
          auto l = parse_log_level(v);
          if (!l) {
-           return "invalid value '" + v +
-                  "' for '--log-level <LOG_LEVEL>'\n  [possible values: off, error, warn, info, "
-                  "debug, trace]";
+           return base::make_error(
+               "invalid value '" + v +
+               "' for '--log-level <LOG_LEVEL>'\n  [possible values: off, error, warn, info, "
+               "debug, trace]");
          }
          return set_level("--log-level <LOG_LEVEL>", *l);
        },
@@ -261,25 +263,25 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
       {'q', "quiet", false, [&](auto&) { return set_level("--quiet", LogLevel::kWarn); },
        "--quiet"},
       {0, "api-listen-path", true,
-       [&](const std::string& v) -> std::optional<std::string> {
+       [&](const std::string& v) -> base::Status {
          g.api_listen_path.push_back(v);
-         return std::nullopt;
+         return base::Ok{};
        },
        "--api-listen-path <PATH>"},
       {0, "api-listen-fd", true,
-       [&](const std::string& v) -> std::optional<std::string> {
+       [&](const std::string& v) -> base::Status {
          auto fd = parse_fd(v);
-         if (!fd) return "invalid value '" + v + "' for '--api-listen-fd <FD>'";
+         if (!fd) return base::make_error("invalid value '" + v + "' for '--api-listen-fd <FD>'");
          g.api_listen_fd.push_back(*fd);
-         return std::nullopt;
+         return base::Ok{};
        },
        "--api-listen-fd <FD>"},
       {0, "api-stream-fd", true,
-       [&](const std::string& v) -> std::optional<std::string> {
+       [&](const std::string& v) -> base::Status {
          auto fd = parse_fd(v);
-         if (!fd) return "invalid value '" + v + "' for '--api-stream-fd <FD>'";
+         if (!fd) return base::make_error("invalid value '" + v + "' for '--api-stream-fd <FD>'");
          g.api_stream_fd.push_back(*fd);
-         return std::nullopt;
+         return base::Ok{};
        },
        "--api-stream-fd <FD>"},
       {0, "psk-broker-path", true,
@@ -296,9 +298,9 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
        },
        "--psk-broker-path <PATH>"},
       {0, "psk-broker-fd", true,
-       [&](const std::string& v) -> std::optional<std::string> {
+       [&](const std::string& v) -> base::Status {
          auto fd = parse_fd(v);
-         if (!fd) return "invalid value '" + v + "' for '--psk-broker-fd <FD>'";
+         if (!fd) return base::make_error("invalid value '" + v + "' for '--psk-broker-fd <FD>'");
          g.psk_broker_fd = *fd;
          return broker("--psk-broker-fd <FD>");
        },
@@ -310,35 +312,36 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
        },
        "--psk-broker-spawn"},
       {0, "user", true,
-       [&](const std::string& v) -> std::optional<std::string> {
+       [&](const std::string& v) -> base::Status {
          g.user = v;
-         return std::nullopt;
+         return base::Ok{};
        },
        "--user <USER>"},
       {0, "generate-manpage", true,
-       [&](const std::string& v) -> std::optional<std::string> {
+       [&](const std::string& v) -> base::Status {
          g.generate_manpage = v;
-         return std::nullopt;
+         return base::Ok{};
        },
        "--generate-manpage <DIR>"},
       {0, "print-completions", true,
-       [&](const std::string& v) -> std::optional<std::string> {
+       [&](const std::string& v) -> base::Status {
          static const char* kShells[] = {"bash", "elvish", "fish", "powershell", "zsh"};
          for (auto* s : kShells) {
            if (v == s) {
              g.print_completions = v;
-             return std::nullopt;
+             return base::Ok{};
            }
          }
-         return "invalid value '" + v +
-                "' for '--print-completions <SHELL>'\n  [possible values: bash, elvish, fish, "
-                "powershell, zsh]";
+         return base::make_error(
+             "invalid value '" + v +
+             "' for '--print-completions <SHELL>'\n  [possible values: bash, elvish, fish, "
+             "powershell, zsh]");
        },
        "--print-completions <SHELL>"},
       {'V', "version", false,
-       [&](auto&) -> std::optional<std::string> {
+       [&](auto&) -> base::Status {
          want_version = true;
-         return std::nullopt;
+         return base::Ok{};
        },
        "--version"},
   };
@@ -388,9 +391,9 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
   if (sub == "exchange") {
     ExchangeCommand cmd;
     std::vector<OptionSpec> specs = {{'c', "config-file", true,
-                                      [&](const std::string& v) -> std::optional<std::string> {
+                                      [&](const std::string& v) -> base::Status {
                                         cmd.config_out = v;
-                                        return std::nullopt;
+                                        return base::Ok{};
                                       },
                                       "--config-file <CONFIG_FILE>"}};
     constexpr std::string_view u = "rosenpass exchange [OPTIONS] <OWN_CONFIG> [PEERS]...";
@@ -406,9 +409,9 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
   if (sub == "gen-config") {
     GenConfigCommand cmd;
     std::vector<OptionSpec> specs = {{'f', "force", false,
-                                      [&](auto&) -> std::optional<std::string> {
+                                      [&](auto&) -> base::Status {
                                         cmd.force = true;
-                                        return std::nullopt;
+                                        return base::Ok{};
                                       },
                                       "--force"}};
     constexpr std::string_view u = "rosenpass gen-config [OPTIONS] <CONFIG_FILE>";
@@ -426,21 +429,21 @@ std::variant<Invocation, CliExit> parse_command_line(std::span<const std::string
   if (sub == "gen-keys") {
     GenKeysCommand cmd;
     std::vector<OptionSpec> specs = {{'p', "public-key", true,
-                                      [&](const std::string& v) -> std::optional<std::string> {
+                                      [&](const std::string& v) -> base::Status {
                                         cmd.public_key = v;
-                                        return std::nullopt;
+                                        return base::Ok{};
                                       },
                                       "--public-key <PUBLIC_KEY>"},
                                      {'s', "secret-key", true,
-                                      [&](const std::string& v) -> std::optional<std::string> {
+                                      [&](const std::string& v) -> base::Status {
                                         cmd.secret_key = v;
-                                        return std::nullopt;
+                                        return base::Ok{};
                                       },
                                       "--secret-key <SECRET_KEY>"},
                                      {'f', "force", false,
-                                      [&](auto&) -> std::optional<std::string> {
+                                      [&](auto&) -> base::Status {
                                         cmd.force = true;
-                                        return std::nullopt;
+                                        return base::Ok{};
                                       },
                                       "--force"}};
     constexpr std::string_view u = "rosenpass gen-keys [OPTIONS] [CONFIG_FILE]";

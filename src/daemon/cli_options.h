@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "rosenpass/base/result.h"
 #include "rosenpass/daemon/cli.h"
 
 namespace rosenpass::daemon::cli_detail {
@@ -19,7 +20,7 @@ struct OptionSpec {
   char short_name;  // 0 if none
   std::string_view long_name;
   bool takes_value;
-  std::function<std::optional<std::string>(const std::string&)> apply;  // error text or none
+  std::function<base::Status(const std::string&)> apply;  // an error becomes a usage error
   std::string_view display;  // for messages, e.g. "--log-level <LOG_LEVEL>"
 };
 

@@ -264,8 +264,8 @@ Result<std::string> expand_tilde(const std::string& path, const std::optional<st
 Result<Config> parse_config(std::string_view toml_text, std::string_view source_name,
                             const std::optional<std::string>& home) {
   // The TOML library recurses per key component and nesting level: bound both first.
-  if (auto problem = hardening::check_toml_bounds(toml_text)) {
-    return make_error("TOML input refused: " + *problem);
+  if (auto st = hardening::check_toml_bounds(toml_text); !st) {
+    return make_error("TOML input refused: " + st.error().message);
   }
   toml::table root;
   try {

@@ -237,7 +237,7 @@ Status Shell::start() {
   // root) and endpoints resolved by now, so the confinement (user, capabilities, seccomp)
   // only has to allow the event loop, the control API and key output.
   if (hooks_.drop_privileges) {
-    if (auto err = hooks_.drop_privileges()) return make_error(*err);
+    if (auto st = hooks_.drop_privileges(); !st) return st;
   }
   return ok_status();
 }

@@ -41,16 +41,16 @@ class KeyOutSink final : public base::KeySink {
                debug_quote(path_));
     }
   }
-  base::SinkResult install(const base::KeyUpdate& u) override {
+  base::SinkStatus install(const base::KeyUpdate& u) override {
     if (auto st = file_.write(u.key); !st) {
-      return base::SinkResult::failed(st.error().chain());
+      return base::SinkError::failed(st.error().chain());
     }
     const auto kind =
         u.kind == base::KeyKind::kExchanged ? KeyEventKind::kExchanged : KeyEventKind::kStale;
     if (auto st = write_stdout_line(output_key_line(u.peer_id, path_, kind)); !st) {
-      return base::SinkResult::failed(st.error().chain());
+      return base::SinkError::failed(st.error().chain());
     }
-    return base::SinkResult::installed();
+    return base::Ok{};
   }
 
  private:

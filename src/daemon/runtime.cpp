@@ -298,16 +298,17 @@ void Runtime::Impl::on_key_event(proto::KeyEvent& ev, Timestamp now, Output& out
   const base::KeyUpdate update{exchanged ? base::KeyKind::kExchanged : base::KeyKind::kStale,
                                ev.key, id};
   for (auto& sink : p->sinks) {
-    base::SinkResult r = sink->install(update);
-    if (r.outcome == base::SinkOutcome::kRejected) {
+    base::SinkStatus r = sink->install(update);
+    if (r.ok()) continue;
+    if (r.error().kind == base::SinkErrorKind::kRejected) {
       RuntimeEvent rej{};
       rej.kind = RuntimeEvent::Kind::kSinkRejected;
       rej.peer = ref_of(*p);
       rej.peer_id = id;
-      rej.message = std::move(r.message);
+      rej.message = std::move(r.error().message);
       out.events.push_back(std::move(rej));
-    } else if (r.outcome == base::SinkOutcome::kFailed) {
-      note_failure(std::move(r.message), out);
+    } else {
+      note_failure(std::move(r.error().message), out);
       out.events.back().peer = ref_of(*p);
       out.events.back().peer_id = id;
       out.events.back().key_output = true;

@@ -32,11 +32,14 @@ namespace {
 std::string errno_text(const char* what) {
   return std::string(what) + ": " + std::strerror(errno);
 }
+base::Error errno_error(const std::string& what) {
+  return base::make_error(errno_text(what.c_str()));
+}
 
 
 }  // namespace
 
-std::variant<UserIdentity, std::string> lookup_user(std::string_view name_or_uid) {
+base::Result<UserIdentity> lookup_user(std::string_view name_or_uid) {
   std::string name(name_or_uid);
   passwd pw{}, *found = nullptr;
   std::vector<char> buf(16384);
@@ -47,7 +50,7 @@ std::variant<UserIdentity, std::string> lookup_user(std::string_view name_or_uid
                    : ::getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found);
   UserIdentity u;
   if (rc != 0 || !found) {
-    if (!numeric) return "no such user \"" + name + "\"";
+    if (!numeric) return base::make_error("no such user \"" + name + "\"");
     // A bare number without a passwd entry: its own group, no supplementary groups.
     u.name = name;
     u.uid = uid;
@@ -68,28 +71,28 @@ std::variant<UserIdentity, std::string> lookup_user(std::string_view name_or_uid
   return u;
 }
 
-std::optional<std::string> switch_user(const UserIdentity& user) {
-  if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return errno_text("keeping capabilities");
+base::Status switch_user(const UserIdentity& user) {
+  if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return errno_error("keeping capabilities");
   if (::setgroups(user.groups.size(), user.groups.data()) != 0) {
-    return errno_text(("setting the groups of user \"" + user.name + "\"").c_str());
+    return errno_error("setting the groups of user \"" + user.name + "\"");
   }
   if (::setresgid(user.gid, user.gid, user.gid) != 0) {
-    return errno_text(("switching to the group of user \"" + user.name + "\"").c_str());
+    return errno_error("switching to the group of user \"" + user.name + "\"");
   }
   if (::setresuid(user.uid, user.uid, user.uid) != 0) {
-    return errno_text(("switching to user \"" + user.name + "\"").c_str());
+    return errno_error("switching to user \"" + user.name + "\"");
   }
   ::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
   // Make sure there is no way back.
-  if (user.uid != 0 && ::setresuid(0, 0, 0) == 0) return std::string("could not give up root");
+  if (user.uid != 0 && ::setresuid(0, 0, 0) == 0) return base::make_error("could not give up root");
   // The switch cleared the effective set; make the kept permitted set effective again so the
   // caller can cut it down (dropping from the bounding set needs CAP_SETPCAP effective).
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-  if (::syscall(SYS_capget, &header, data) != 0) return errno_text("capget");
+  if (::syscall(SYS_capget, &header, data) != 0) return errno_error("capget");
   for (auto& d : data) d.effective = d.permitted;
-  if (::syscall(SYS_capset, &header, data) != 0) return errno_text("capset");
-  return std::nullopt;
+  if (::syscall(SYS_capset, &header, data) != 0) return errno_error("capset");
+  return base::Ok{};
 }
 
 bool seccomp_filter_in_this_build() {

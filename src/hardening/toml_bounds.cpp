@@ -2,10 +2,10 @@
 
 namespace rosenpass::hardening {
 
-std::optional<std::string> check_toml_bounds(std::string_view text, const TomlLimits& limits) {
+base::Status check_toml_bounds(std::string_view text, const TomlLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return "the file has " + std::to_string(text.size()) + " bytes, more than the limit of " +
-           std::to_string(limits.max_bytes);
+    return base::make_error("the file has " + std::to_string(text.size()) +
+                            " bytes, more than the limit of " + std::to_string(limits.max_bytes));
   }
   std::size_t line = 1, depth = 0, dots = 0;
   auto at = [&](std::size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
@@ -32,7 +32,7 @@ std::optional<std::string> check_toml_bounds(std::string_view text, const TomlLi
           if (c == '"' && text[i] == '\\') ++i;
           ++i;
         }
-        if (i >= text.size()) return std::nullopt;
+        if (i >= text.size()) return base::Ok{};
         i += close.size() - 1;
         // """a""""" may end with up to two more quotes inside the string: the parser's job.
         break;
@@ -40,8 +40,8 @@ std::optional<std::string> check_toml_bounds(std::string_view text, const TomlLi
       case '.':
         // Dots between separators: key components (or one in a float or a time).
         if (++dots >= limits.max_key_components) {
-          return where() + "a dotted key or table header has more than " +
-                 std::to_string(limits.max_key_components) + " components";
+          return base::make_error(where() + "a dotted key or table header has more than " +
+                                  std::to_string(limits.max_key_components) + " components");
         }
         break;
       case '=':
@@ -51,8 +51,9 @@ std::optional<std::string> check_toml_bounds(std::string_view text, const TomlLi
       case '[':
       case '{':
         if (++depth > limits.max_nesting) {
-          return where() + "arrays, inline tables or table headers are nested more than " +
-                 std::to_string(limits.max_nesting) + " deep";
+          return base::make_error(where() +
+                                  "arrays, inline tables or table headers are nested more than " +
+                                  std::to_string(limits.max_nesting) + " deep");
         }
         if (c == '{') dots = 0;
         break;
@@ -65,7 +66,7 @@ std::optional<std::string> check_toml_bounds(std::string_view text, const TomlLi
         break;
     }
   }
-  return std::nullopt;
+  return base::Ok{};
 }
 
 }  // namespace rosenpass::hardening

@@ -18,13 +18,13 @@ namespace {
 
 using Error = std::string;
 
-std::optional<Error> check_keys(const toml::table& t, const std::set<std::string>& allowed,
-                                std::string_view where) {
+base::Status check_keys(const toml::table& t, const std::set<std::string>& allowed,
+                        std::string_view where) {
   for (const auto& [k, v] : t) {
     if (!allowed.count(std::string(k.str())))
-      return "unknown field `" + std::string(k.str()) + "`" + std::string(where);
+      return base::make_error("unknown field `" + std::string(k.str()) + "`" + std::string(where));
   }
-  return std::nullopt;
+  return base::Ok{};
 }
 
 // Reads an optional string field; sets `err` if it has another type.
@@ -40,8 +40,8 @@ std::optional<std::string> opt_string(const toml::table& t, const char* key, Err
 
 base::Result<ExchangeOptions> parse_exchange_config(std::string_view toml_text) {
   // The TOML library recurses per key component and nesting level: bound both first.
-  if (auto problem = hardening::check_toml_bounds(toml_text)) {
-    return base::make_error("cannot parse config: " + *problem);
+  if (auto st = hardening::check_toml_bounds(toml_text); !st) {
+    return base::make_error("cannot parse config: " + st.error().message);
   }
   toml::table root;
   try {
@@ -49,9 +49,10 @@ base::Result<ExchangeOptions> parse_exchange_config(std::string_view toml_text) 
   } catch (const toml::parse_error& e) {
     return base::make_error("cannot parse config: " + std::string(e.description()));
   }
-  if (auto e =
-          check_keys(root, {"verbose", "private_keys_dir", "dev", "ip", "listen", "peers"}, ""))
-    return base::make_error(*e);
+  if (auto st =
+          check_keys(root, {"verbose", "private_keys_dir", "dev", "ip", "listen", "peers"}, "");
+      !st)
+    return st.error();
   ExchangeOptions ex;
   Error err;
   const toml::node* verbose = root.get("verbose");
@@ -80,11 +81,12 @@ base::Result<ExchangeOptions> parse_exchange_config(std::string_view toml_text) 
   for (const auto& node : *peers->as_array()) {
     const toml::table& p = *node.as_table();
     std::string where = " in peers[" + std::to_string(index++) + "]";
-    if (auto e = check_keys(p,
-                            {"public_keys_dir", "endpoint", "persistent_keepalive", "allowed_ips",
-                             "protocol_version", "rehandshake"},
-                            where))
-      return base::make_error(*e);
+    if (auto st = check_keys(p,
+                             {"public_keys_dir", "endpoint", "persistent_keepalive", "allowed_ips",
+                              "protocol_version", "rehandshake"},
+                             where);
+        !st)
+      return st.error();
     ExchangePeer peer;
     auto pdir = opt_string(p, "public_keys_dir", err);
     auto endpoint = opt_string(p, "endpoint", err);

@@ -70,19 +70,16 @@ std::vector<std::string> split_commas(const std::string& list) {
   return out;
 }
 
-// Runs a program and waits; returns its exit status, or nullopt if it could not be started
-// (the reason in `why`: "No such file or directory" when it is not on PATH, …).
-std::optional<int> run_program(const std::vector<std::string>& argv, std::string* why) {
+// Runs a program and waits; returns its exit status, or an error if it could not be started
+// whose message is the bare reason ("No such file or directory" when it is not on PATH, …).
+base::Result<int> run_program(const std::vector<std::string>& argv) {
   auto pid = base::spawn(argv);
   if (!pid) {
-    *why = pid.error().causes.empty() ? pid.error().message : pid.error().causes.back();
-    return std::nullopt;
+    return base::make_error(pid.error().causes.empty() ? pid.error().message
+                                                       : pid.error().causes.back());
   }
   auto status = base::wait(*pid);
-  if (!status) {
-    *why = status.error().chain();
-    return std::nullopt;
-  }
+  if (!status) return base::make_error(status.error().chain());
   return status->shell_code();
 }
 
@@ -95,16 +92,17 @@ class Interface {
   Interface(const Interface&) = delete;
   Interface& operator=(const Interface&) = delete;
 
-  // Kernel link if possible, else wireguard-go. Returns an error message.
-  std::optional<std::string> create(const std::string& wireguard_go, bool quiet_child,
-                                    const std::function<void(const std::string&)>& info) {
-    auto err = wg::create_wireguard_link(name_);
-    if (!err) {
+  // Kernel link if possible, else wireguard-go.
+  base::Status create(const std::string& wireguard_go, bool quiet_child,
+                      const std::function<void(const std::string&)>& info) {
+    auto made = wg::create_wireguard_link(name_);
+    if (made) {
       created_ = true;
       info("Created network device!");
-      return std::nullopt;
+      return base::Ok{};
     }
-    if (err->kind != wg::LinkError::kNotSupported) return err->message;
+    if (made.error().kind != wg::LinkError::kNotSupported)
+      return base::make_error(made.error().message);
     info("The kernel has no WireGuard; starting " + wireguard_go + " for " + name_);
     const std::string prefix = "could not create WireGuard device " + rp::quoted(fs::path(name_)) +
                                ": the kernel has no WireGuard and ";
@@ -118,29 +116,30 @@ class Interface {
     auto pid = base::spawn(argv, quiet);
     if (!pid) {
       const auto& e = pid.error();
-      return prefix + wireguard_go +
-             " could not be started: " + (e.causes.empty() ? e.message : e.causes.back());
+      return base::make_error(prefix + wireguard_go + " could not be started: " +
+                              (e.causes.empty() ? e.message : e.causes.back()));
     }
     wggo_ = *pid;
     created_ = true;
     // Wait for its configuration socket (and so its TUN device).
     for (int i = 0; i < 200; ++i) {
-      if (wg::uapi_socket_available(wg::kDefaultUapiSocketDir, name_)) return std::nullopt;
+      if (wg::uapi_socket_available(wg::kDefaultUapiSocketDir, name_)) return base::Ok{};
       if (auto status = base::try_wait(wggo_)) {
         wggo_ = -1;
-        return prefix + wireguard_go + " " + status->describe() +
-               (quiet_child ? " (run rp verbose to see its messages)" : "");
+        return base::make_error(prefix + wireguard_go + " " + status->describe() +
+                                (quiet_child ? " (run rp verbose to see its messages)" : ""));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    return "timed out waiting for " + wireguard_go + " to create " + rp::quoted(fs::path(name_));
+    return base::make_error("timed out waiting for " + wireguard_go + " to create " +
+                            rp::quoted(fs::path(name_)));
   }
 
   void remove() {
     if (!created_) return;
     created_ = false;
-    if (auto err = wg::delete_link(name_); err && err->kind != wg::LinkError::kNoSuchDevice) {
-      warn_("could not delete device " + name_ + ": " + err->message);
+    if (auto st = wg::delete_link(name_); !st && st.error().kind != wg::LinkError::kNoSuchDevice) {
+      warn_("could not delete device " + name_ + ": " + st.error().message);
     }
     if (wggo_ > 0) {
       base::stop(wggo_, SIGTERM, std::chrono::seconds(2));
@@ -163,22 +162,25 @@ struct LoadedPeer {
 };
 
 // The file must be readable by us (rosenpass runs as the same user) and have one of `sizes`.
-std::optional<std::string> check_size(const fs::path& p, std::initializer_list<uintmax_t> sizes,
-                                      const char* what) {
+base::Status check_size(const fs::path& p, std::initializer_list<uintmax_t> sizes,
+                        const char* what) {
   int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int e = errno;
-    return std::string(e == ENOENT ? "could not find " : "could not read ") + what + " " +
-           quoted(p) + ": " + std::strerror(e);
+    return base::make_error(std::string(e == ENOENT ? "could not find " : "could not read ") +
+                            what + " " + quoted(p) + ": " + std::strerror(e));
   }
   struct stat st {};
   bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   ::close(fd);
-  if (!regular) return std::string("could not read ") + what + " " + quoted(p) + ": not a regular file";
-  for (auto s : sizes) {
-    if (static_cast<uintmax_t>(st.st_size) == s) return std::nullopt;
+  if (!regular) {
+    return base::make_error(std::string("could not read ") + what + " " + quoted(p) +
+                            ": not a regular file");
   }
-  return std::string(what) + " " + quoted(p) + " has the wrong size";
+  for (auto s : sizes) {
+    if (static_cast<uintmax_t>(st.st_size) == s) return base::Ok{};
+  }
+  return base::make_error(std::string(what) + " " + quoted(p) + " has the wrong size");
 }
 
 }  // namespace
@@ -242,28 +244,32 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
   };
   // 1. Everything is loaded and checked before the system is touched.
   fs::path priv = options.private_keys_dir;
-  std::string why;
-  auto wgsk_text = read_small_file(priv / "wgsk", 53, &why);
+  auto wgsk_text = read_small_file(priv / "wgsk", 53);
   if (!wgsk_text) {
-    return fail("could not read WireGuard secret key " + quoted(priv / "wgsk") + ": " + why);
+    return fail("could not read WireGuard secret key " + quoted(priv / "wgsk") + ": " +
+                wgsk_text.error().message);
   }
   auto wgsk = wg::wg_secret_key_from_base64(*wgsk_text);
   crypto::wipe(*wgsk_text);
   if (!wgsk) return fail("invalid WireGuard secret key in " + quoted(priv / "wgsk"));
-  if (auto e = check_size(priv / "pqsk", {mce::kSecretKeySize, mce::kLegacySecretKeySize},
-                          "Rosenpass secret key"))
-    return fail(*e);
-  if (auto e = check_size(priv / "pqpk", {mce::kPublicKeySize}, "Rosenpass public key"))
-    return fail(*e);
+  if (auto st = check_size(priv / "pqsk", {mce::kSecretKeySize, mce::kLegacySecretKeySize},
+                           "Rosenpass secret key");
+      !st)
+    return fail(st.error().message);
+  if (auto st = check_size(priv / "pqpk", {mce::kPublicKeySize}, "Rosenpass public key"); !st)
+    return fail(st.error().message);
   std::vector<LoadedPeer> peers;
   for (const auto& p : options.peers) {
     fs::path dir = p.public_keys_dir;
-    auto text = read_small_file(dir / "wgpk", 53, &why);
-    if (!text) return fail("could not read WireGuard public key " + quoted(dir / "wgpk") + ": " + why);
+    auto text = read_small_file(dir / "wgpk", 53);
+    if (!text) {
+      return fail("could not read WireGuard public key " + quoted(dir / "wgpk") + ": " +
+                  text.error().message);
+    }
     auto key = wg::wg_public_key_from_base64(*text);
     if (!key) return fail("invalid WireGuard public key in " + quoted(dir / "wgpk"));
-    if (auto e = check_size(dir / "pqpk", {mce::kPublicKeySize}, "Rosenpass public key"))
-      return fail(*e);
+    if (auto st = check_size(dir / "pqpk", {mce::kPublicKeySize}, "Rosenpass public key"); !st)
+      return fail(st.error().message);
     peers.push_back({*key, wg::wg_key_to_base64(*key)});
   }
   std::string dev = options.dev.value_or("rosenpass0");
@@ -282,8 +288,9 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
 
   // 2. The interface.
   Interface iface(dev, env.error);
-  if (auto e = iface.create(env.wireguard_go, !options.verbose, env.info)) return fail(*e);
-  if (auto e = wg::set_link_up(dev)) return fail(e->message);
+  if (auto st = iface.create(env.wireguard_go, !options.verbose, env.info); !st)
+    return fail(st.error().message);
+  if (auto st = wg::set_link_up(dev); !st) return fail(st.error().message);
 
   // 3. Private key, listen port (Rosenpass port + 1), and every peer with a random PSK, so
   // nothing passes the tunnel before Rosenpass supplies a key.
@@ -309,18 +316,19 @@ int run_exchange(const ExchangeOptions& options, const ExchangeEnvironment& env)
     if (auto st = wg::apply_wg_set_params(words, peer); !st) return fail(st.error().message);
     cfg.peers.push_back(std::move(peer));
   }
-  if (auto e = backend->set_device(dev, cfg)) return fail(e->message);
+  if (auto st = backend->set_device(dev, cfg); !st) return fail(st.error().message);
 
   // 4. Address and routes with `ip` (its exit status is ignored, as in the reference).
-  std::string ip_why;
-  if (options.ip && !run_program({"ip", "address", "add", *options.ip, "dev", dev}, &ip_why))
-    return fail("could not run ip: " + ip_why);
+  if (options.ip) {
+    if (auto ran = run_program({"ip", "address", "add", *options.ip, "dev", dev}); !ran)
+      return fail("could not run ip: " + ran.error().message);
+  }
   for (const auto& p : options.peers) {
     if (!p.allowed_ips) continue;
     // One route per entry: the reference passes the whole list and `ip` rejects commas.
     for (const auto& net : split_commas(*p.allowed_ips)) {
-      if (!run_program({"ip", "route", "replace", net, "dev", dev}, &ip_why))
-        return fail("could not run ip: " + ip_why);
+      if (auto ran = run_program({"ip", "route", "replace", net, "dev", dev}); !ran)
+        return fail("could not run ip: " + ran.error().message);
     }
   }
 

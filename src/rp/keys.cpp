@@ -48,13 +48,9 @@ std::string quoted(const fs::path& p) {
   return out + "\"";
 }
 
-std::optional<std::string> read_small_file(const fs::path& p, std::size_t max, std::string* why) {
-  auto failed = [&](std::string cause) -> std::optional<std::string> {
-    if (why) *why = std::move(cause);
-    return std::nullopt;
-  };
+base::Result<std::string> read_small_file(const fs::path& p, std::size_t max) {
   int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return failed(std::strerror(errno));
+  if (fd < 0) return base::make_error(std::strerror(errno));
   std::string out;
   char buf[256];
   int err = 0;
@@ -70,8 +66,8 @@ std::optional<std::string> read_small_file(const fs::path& p, std::size_t max, s
   ::close(fd);
   if (err != 0 || out.size() > max) {
     crypto::wipe(out);
-    return failed(err != 0 ? std::string(std::strerror(err))
-                           : "larger than " + std::to_string(max) + " bytes");
+    return base::make_error(err != 0 ? std::string(std::strerror(err))
+                                     : "larger than " + std::to_string(max) + " bytes");
   }
   return out;
 }
@@ -141,10 +137,11 @@ base::Status pubkey(const fs::path& private_dir, const fs::path& public_dir) {
     return base::make_error("Directory " + quoted(public_dir) + " already exists");
   }
   fs::path wgsk = private_dir / "wgsk", pqpk = private_dir / "pqpk";
-  std::string why;
-  auto sk_text = read_small_file(wgsk, 64, &why);
-  if (!sk_text)
-    return base::make_error("could not read WireGuard secret key " + quoted(wgsk) + ": " + why);
+  auto sk_text = read_small_file(wgsk, 64);
+  if (!sk_text) {
+    return base::make_error("could not read WireGuard secret key " + quoted(wgsk) + ": " +
+                            sk_text.error().message);
+  }
   auto sk = wireguard::wg_secret_key_from_base64(*sk_text);
   crypto::wipe(*sk_text);
   if (!sk) return base::make_error("invalid WireGuard secret key in " + quoted(wgsk));

@@ -20,20 +20,20 @@ bool send_response(int fd, ReturnCode code) {
 
 ReturnCode handle_set_psk(WireGuardBackend& backend, const SetPskRequest& request) {
   auto got = backend.get_device(request.interface_name);
-  if (auto* err = std::get_if<WgError>(&got)) {
-    return err->kind == WgErrorKind::kNoSuchDevice ? ReturnCode::kNoSuchInterface
-                                                   : ReturnCode::kInternalError;
+  if (!got) {
+    return got.error().kind == WgErrorKind::kNoSuchDevice ? ReturnCode::kNoSuchInterface
+                                                          : ReturnCode::kInternalError;
   }
-  if (!std::get<DeviceInfo>(got).has_peer(request.peer)) return ReturnCode::kNoSuchPeer;
+  if (!got->has_peer(request.peer)) return ReturnCode::kNoSuchPeer;
   DeviceConfig config;
   PeerConfig peer;
   peer.public_key = request.peer;
   peer.update_only = true;
   peer.preshared_key = request.psk.clone();
   config.peers.push_back(std::move(peer));
-  if (auto err = backend.set_device(request.interface_name, config)) {
-    return err->kind == WgErrorKind::kNoSuchDevice ? ReturnCode::kNoSuchInterface
-                                                   : ReturnCode::kInternalError;
+  if (auto st = backend.set_device(request.interface_name, config); !st) {
+    return st.error().kind == WgErrorKind::kNoSuchDevice ? ReturnCode::kNoSuchInterface
+                                                         : ReturnCode::kInternalError;
   }
   return ReturnCode::kSuccess;
 }

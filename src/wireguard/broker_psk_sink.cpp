@@ -52,16 +52,16 @@ void configure_socket(int fd) {
 }
 
 // Starts `command` with fd 3 connected to the returned socket.
-std::variant<std::pair<int, pid_t>, std::string> start_broker(std::vector<std::string> command) {
+base::Result<std::pair<int, pid_t>> start_broker(std::vector<std::string> command) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-    return std::string("socketpair: ") + std::strerror(errno);
+    return base::make_error(std::string("socketpair: ") + std::strerror(errno));
   }
   auto pid = base::spawn(command, {{{sv[1], 3}}});
   ::close(sv[1]);
   if (!pid) {
     ::close(sv[0]);
-    return pid.error().message + ": " + pid.error().causes.back();
+    return base::make_error(pid.error().message + ": " + pid.error().causes.back());
   }
   return std::pair{sv[0], *pid};
 }
@@ -133,10 +133,8 @@ base::Result<std::unique_ptr<BrokerPskSink>> BrokerPskSink::spawn(
     command = {"rosenpass-wireguard-broker-socket-handler", "--stream-fd", "3"};
   }
   auto started = start_broker(command);
-  if (auto* e = std::get_if<std::string>(&started)) {
-    return base::Error{"could not spawn PSK broker", {*e}};
-  }
-  auto [fd, pid] = std::get<0>(started);
+  if (!started) return started.error().context("could not spawn PSK broker");
+  auto [fd, pid] = *started;
   return std::unique_ptr<BrokerPskSink>(new BrokerPskSink(fd, pid, std::move(command)));
 }
 
@@ -204,16 +202,17 @@ void BrokerPskSink::report(Lifecycle what, const std::string& message) {
 void BrokerPskSink::restart(Clock::time_point now) {
   if (!down_ || command_.empty()) return;
   auto started = start_broker(command_);
-  if (auto* e = std::get_if<std::string>(&started)) {
+  if (!started) {
     started_ = now;  // counts as a quick death: the back-off grows
     auto delay = arm_backoff(now);
     if (on_lifecycle_ || on_error_) {
-      report(Lifecycle::kRestartFailed, "could not restart the PSK broker: " + *e +
-                                                   "; trying again in " + seconds(delay));
+      report(Lifecycle::kRestartFailed,
+             "could not restart the PSK broker: " + started.error().message + "; trying again in " +
+                 seconds(delay));
     }
     return;
   }
-  std::tie(fd_, child_) = std::get<0>(started);
+  std::tie(fd_, child_) = *started;
   configure_socket(fd_);
   child_status_.reset();
   pidfd_ = open_pidfd(child_);
@@ -315,10 +314,10 @@ bool BrokerPskSink::send_request(const WireGuardPeerTarget& target,
   return err == 0;
 }
 
-PskDeliveryResult BrokerPskSink::install(const WireGuardPeerTarget& target,
-                                         std::span<const uint8_t, 32> psk) {
+base::SinkStatus BrokerPskSink::install(const WireGuardPeerTarget& target,
+                                        std::span<const uint8_t, 32> psk) {
   if (target.device.size() > broker::kMaxInterfaceNameSize) {
-    return {PskDeliveryStatus::kRejected, "Interface name size is out of bounds."};
+    return base::SinkError::rejected("Interface name size is out of bounds.");
   }
   if (!command_.empty()) {
     // Remember the newest key per target: a restarted broker gets it again.
@@ -338,20 +337,21 @@ PskDeliveryResult BrokerPskSink::install(const WireGuardPeerTarget& target,
   // has just sent this key.
   const int restarts_before = restarts_;
   on_ready(Clock::now());
-  if (restarts_ != restarts_before) return {};
-  if (!command_.empty() && down_) return {};  // sent when the broker is back
+  if (restarts_ != restarts_before) return base::Ok{};
+  if (!command_.empty() && down_) return base::Ok{};  // sent when the broker is back
   bool ok = drain(0) && send_request(target, psk);
-  if (ok) return {};
+  if (ok) return base::Ok{};
   int err = errno;
   if (!command_.empty()) {
     // The spawned broker is gone (or useless): end it now, restart it after the back-off;
     // the key just remembered goes out then.
     ::kill(child_, SIGKILL);
     if (auto status = base::wait(child_)) broker_died(*status, Clock::now());
-    return {};
+    return base::Ok{};
   }
-  if (fd_ < 0 || err == 0) return {PskDeliveryStatus::kFailed, "PSK broker connection failed"};
-  return {PskDeliveryStatus::kFailed, std::string("could not send to PSK broker: ") + std::strerror(err)};
+  if (fd_ < 0 || err == 0) return base::SinkError::failed("PSK broker connection failed");
+  return base::SinkError::failed(std::string("could not send to PSK broker: ") +
+                                 std::strerror(err));
 }
 
 }  // namespace rosenpass::wireguard

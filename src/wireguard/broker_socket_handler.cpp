@@ -140,8 +140,8 @@ int run_socket_handler(const SocketHandlerOptions& options) {
     return 1;
   }
   if (options.after_setup) {
-    if (auto err = options.after_setup()) {
-      log_error(*err);
+    if (auto st = options.after_setup(); !st) {
+      log_error(st.error().message);
       return 1;
     }
   }

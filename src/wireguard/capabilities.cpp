@@ -41,10 +41,9 @@ std::span<const int> key_output_capabilities() {
   return kCaps;
 }
 
-std::optional<std::string> restrict_capabilities(CapabilityRole role,
-                                                 std::span<const int> also_keep) {
+base::Status restrict_capabilities(CapabilityRole role, std::span<const int> also_keep) {
   CapSets c;
-  if (!get_caps(c)) return std::string("capget: ") + std::strerror(errno);
+  if (!get_caps(c)) return base::make_error(std::string("capget: ") + std::strerror(errno));
   bool keep_net_admin = role != CapabilityRole::kNone &&
                         in(c.data, CAP_NET_ADMIN, &__user_cap_data_struct::permitted);
   auto kept = [&](int cap) {
@@ -59,7 +58,8 @@ std::optional<std::string> restrict_capabilities(CapabilityRole role,
     for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) {
       if ((keep_net_admin && cap == CAP_NET_ADMIN) || kept(cap)) continue;
       if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
-        return std::string("dropping bounding capability: ") + std::strerror(errno);
+        return base::make_error(std::string("dropping bounding capability: ") +
+                                std::strerror(errno));
       }
     }
   }
@@ -78,12 +78,12 @@ std::optional<std::string> restrict_capabilities(CapabilityRole role,
     if (role == CapabilityRole::kUseNetAdmin) d.effective |= CAP_TO_MASK(CAP_NET_ADMIN);
     if (role == CapabilityRole::kPassNetAdmin) d.inheritable |= CAP_TO_MASK(CAP_NET_ADMIN);
   }
-  if (!set_caps(c)) return std::string("capset: ") + std::strerror(errno);
+  if (!set_caps(c)) return base::make_error(std::string("capset: ") + std::strerror(errno));
   if (keep_net_admin && role == CapabilityRole::kPassNetAdmin &&
       ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_ADMIN, 0, 0) != 0) {
-    return std::string("raising ambient CAP_NET_ADMIN: ") + std::strerror(errno);
+    return base::make_error(std::string("raising ambient CAP_NET_ADMIN: ") + std::strerror(errno));
   }
-  return std::nullopt;
+  return base::Ok{};
 }
 
 }  // namespace rosenpass::wireguard

@@ -5,20 +5,22 @@
 
 namespace rosenpass::wireguard {
 
-std::optional<std::string> confine_process(const ConfineOptions& o) {
+base::Status confine_process(const ConfineOptions& o) {
   // The switch needs CAP_SETUID/CAP_SETGID and keeps the capabilities we have; the cut to the
   // role comes after it.
   if (o.user && ::geteuid() == 0) {
     auto user = hardening::lookup_user(*o.user);
-    if (auto* e = std::get_if<std::string>(&user)) return *e;
-    if (auto e = hardening::switch_user(std::get<hardening::UserIdentity>(user))) return e;
+    if (!user) return user.error();
+    if (auto st = hardening::switch_user(*user); !st) return st;
   }
-  if (auto e = restrict_capabilities(o.role, o.keep_capabilities)) return e;
+  if (auto st = restrict_capabilities(o.role, o.keep_capabilities); !st) return st;
   if (!o.seccomp) {
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return std::string("no_new_privs failed");
-    return std::nullopt;
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+      return base::make_error("no_new_privs failed");
+    return base::Ok{};
   }
-  return hardening::restrict_syscalls(o.syscalls);
+  if (auto e = hardening::restrict_syscalls(o.syscalls)) return base::make_error(*e);
+  return base::Ok{};
 }
 
 }  // namespace rosenpass::wireguard

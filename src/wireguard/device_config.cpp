@@ -154,12 +154,12 @@ std::string ticked(std::string_view v) {
 }
 
 // wg's allowed-ips list: spaces anywhere are dropped, "" means none, every entry must parse.
-std::optional<std::string> add_allowed_ips(std::string_view value, std::vector<AllowedIp>& out) {
+base::Status add_allowed_ips(std::string_view value, std::vector<AllowedIp>& out) {
   std::string list;
   for (char c : value) {
     if (!is_space(c)) list += c;
   }
-  if (list.empty()) return std::nullopt;
+  if (list.empty()) return base::Ok{};
   std::string_view rest = list;
   while (true) {
     auto comma = rest.find(',');
@@ -170,7 +170,7 @@ std::optional<std::string> add_allowed_ips(std::string_view value, std::vector<A
     // wg decides the family by the presence of ':'.
     ip.family = addr.find(':') != std::string::npos ? AF_INET6 : AF_INET;
     if (inet_pton(ip.family, addr.c_str(), ip.address.data()) != 1) {
-      return "Unable to parse IP address: " + ticked(addr);
+      return base::make_error("Unable to parse IP address: " + ticked(addr));
     }
     const unsigned max = ip.family == AF_INET ? 32 : 128;
     ip.cidr = static_cast<uint8_t>(max);
@@ -178,19 +178,23 @@ std::optional<std::string> add_allowed_ips(std::string_view value, std::vector<A
       std::string_view mask = entry.substr(slash + 1);
       auto cidr = !mask.empty() && is_digit(mask[0]) ? parse_uint<unsigned>(mask, max)
                                                      : std::optional<unsigned>();
-      if (!cidr) return "AllowedIP is not in the correct format: " + ticked(entry);
+      if (!cidr)
+        return base::make_error("AllowedIP is not in the correct format: " + ticked(entry));
       ip.cidr = static_cast<uint8_t>(*cidr);
     }
     out.push_back(ip);
-    if (comma == std::string_view::npos) return std::nullopt;
+    if (comma == std::string_view::npos) return base::Ok{};
     rest.remove_prefix(comma + 1);
   }
 }
 
 // wg's key file: 44 base64 characters then only whitespace; an empty file is "no key".
-std::optional<std::string> read_key_file(const std::string& path, std::optional<WgSecretKey>& key) {
+base::Status read_key_file(const std::string& path, std::optional<WgSecretKey>& key) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return "could not open key file " + ticked(path) + ": " + std::strerror(errno);
+  if (fd < 0) {
+    return base::make_error("could not open key file " + ticked(path) + ": " +
+                            std::strerror(errno));
+  }
   std::array<char, 128> buf{};
   std::size_t len = 0;
   bool too_long = false;
@@ -201,7 +205,7 @@ std::optional<std::string> read_key_file(const std::string& path, std::optional<
       int e = errno;
       ::close(fd);
       crypto::wipe(buf);
-      return "could not read key file " + ticked(path) + ": " + std::strerror(e);
+      return base::make_error("could not read key file " + ticked(path) + ": " + std::strerror(e));
     }
     if (n == 0) break;
     len += static_cast<std::size_t>(n);
@@ -238,7 +242,8 @@ std::optional<std::string> read_key_file(const std::string& path, std::optional<
     }
   }
   crypto::wipe(buf);
-  return err;
+  if (err) return base::make_error(std::move(*err));
+  return base::Ok{};
 }
 
 }  // namespace
@@ -280,7 +285,7 @@ base::Status apply_wg_set_params(const std::vector<std::string>& words, PeerConf
     } else if (w == "allowed-ips" && has_value) {
       if (!allowed_ips_seen || !peer->allowed_ips) peer->allowed_ips.emplace();
       allowed_ips_seen = true;
-      if (auto err = add_allowed_ips(words[++i], *peer->allowed_ips)) return base::make_error(*err);
+      if (auto st = add_allowed_ips(words[++i], *peer->allowed_ips); !st) return st;
     } else if (w == "persistent-keepalive" && has_value) {
       const std::string& v = words[++i];
       std::optional<uint16_t> n;
@@ -295,7 +300,7 @@ base::Status apply_wg_set_params(const std::vector<std::string>& words, PeerConf
       }
       peer->persistent_keepalive = *n;
     } else if (w == "preshared-key" && has_value) {
-      if (auto err = read_key_file(words[++i], peer->preshared_key)) return base::make_error(*err);
+      if (auto st = read_key_file(words[++i], peer->preshared_key); !st) return st;
     } else {
       // What wg says for an unknown word, a word without its value, and a device word
       // (listen-port, fwmark, private-key) after a peer.

@@ -45,7 +45,7 @@ WgError bad_name_error(std::string_view device) {
 // A real NETLINK_GENERIC socket.
 class MnlChannel final : public NetlinkChannel {
  public:
-  static std::variant<std::unique_ptr<NetlinkChannel>, int> open() {
+  static base::Result<std::unique_ptr<NetlinkChannel>, int> open() {
     mnl_socket* nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
     if (!nl) return errno;
     if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -127,25 +127,25 @@ class KernelBackend final : public WireGuardBackend {
   explicit KernelBackend(NetlinkChannelFactory open)
       : open_(open ? std::move(open) : NetlinkChannelFactory(&MnlChannel::open)) {}
 
-  WgSetResult set_device(std::string_view device, const DeviceConfig& config) override {
+  WgStatus set_device(std::string_view device, const DeviceConfig& config) override {
     if (!valid_interface_name(device)) return bad_name_error(device);
     auto ch = open_();
-    if (auto* e = std::get_if<int>(&ch)) return errno_error(device, *e);
-    NetlinkChannel& c = *std::get<0>(ch);
+    if (!ch) return errno_error(device, ch.error());
+    NetlinkChannel& c = **ch;
     uint32_t seq = next_seq();
     auto family = resolve_family(c, seq);
     if (auto* e = std::get_if<int>(&family)) return family_error(device, *e);
     auto messages = encode_set_device(std::get<uint16_t>(family), seq + 1, device, config);
-    if (auto* e = std::get_if<WgError>(&messages)) return *e;
+    if (!messages) return messages.error();
     uint32_t msg_seq = seq + 1;
-    for (const auto& m : std::get<std::vector<NetlinkMessage>>(messages)) {
+    for (const auto& m : *messages) {
       int rc = transact(c, m, msg_seq++, [](std::span<const uint8_t>) { return true; });
       if (rc != 0) return errno_error(device, rc);
     }
-    return std::nullopt;
+    return base::Ok{};
   }
 
-  WgGetResult get_device(std::string_view device) override {
+  base::Result<DeviceInfo, WgError> get_device(std::string_view device) override {
     // An empty or over-long name would go out without a device attribute and come back as
     // some other error; no interface can have it.
     if (!valid_interface_name(device)) return bad_name_error(device);
@@ -155,8 +155,8 @@ class KernelBackend final : public WireGuardBackend {
     int rc = EINTR;
     for (int attempt = 0; attempt < kAttempts && rc == EINTR; ++attempt) {
       auto ch = open_();
-      if (auto* e = std::get_if<int>(&ch)) return errno_error(device, *e);
-      NetlinkChannel& c = *std::get<0>(ch);
+      if (!ch) return errno_error(device, ch.error());
+      NetlinkChannel& c = **ch;
       uint32_t seq = next_seq();
       auto family = resolve_family(c, seq);
       if (auto* e = std::get_if<int>(&family)) return family_error(device, *e);
@@ -192,10 +192,10 @@ class AutoBackend final : public WireGuardBackend {
  public:
   explicit AutoBackend(std::filesystem::path dir)
       : dir_(dir), uapi_(make_uapi_backend(dir)), kernel_(make_kernel_backend()) {}
-  WgSetResult set_device(std::string_view device, const DeviceConfig& config) override {
+  WgStatus set_device(std::string_view device, const DeviceConfig& config) override {
     return pick(device).set_device(device, config);
   }
-  WgGetResult get_device(std::string_view device) override {
+  base::Result<DeviceInfo, WgError> get_device(std::string_view device) override {
     return pick(device).get_device(device);
   }
 

@@ -13,19 +13,15 @@ class WireGuardKeySink final : public base::KeySink {
   WireGuardKeySink(std::shared_ptr<PskSink> sink, PreparedTarget target, std::size_t index)
       : sink_(std::move(sink)), target_(std::move(target)), index_(index) {}
 
-  base::SinkResult install(const base::KeyUpdate& u) override {
+  base::SinkStatus install(const base::KeyUpdate& u) override {
     auto r = sink_->install(target_, u.key.reveal());
-    switch (r.status) {
-      case PskDeliveryStatus::kInstalled:
-        return base::SinkResult::installed();
-      case PskDeliveryStatus::kRejected:
-        return base::SinkResult::rejected("could not pass psk to wg for peer " +
-                                          std::to_string(index_) + ": " + r.message);
-      case PskDeliveryStatus::kFailed:
-        break;
+    if (r) return r;
+    if (r.error().kind == base::SinkErrorKind::kRejected) {
+      return base::SinkError::rejected("could not pass psk to wg for peer " +
+                                       std::to_string(index_) + ": " + r.error().message);
     }
-    return base::SinkResult::failed("could not deliver the WireGuard PSK for peer " +
-                                    std::to_string(index_) + ": " + r.message);
+    return base::SinkError::failed("could not deliver the WireGuard PSK for peer " +
+                                   std::to_string(index_) + ": " + r.error().message);
   }
 
  private:

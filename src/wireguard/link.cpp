@@ -76,7 +76,7 @@ void put_name(nlmsghdr* nlh, std::string_view name) {
 
 }  // namespace
 
-std::optional<LinkFailure> create_wireguard_link(std::string_view name) {
+LinkStatus create_wireguard_link(std::string_view name) {
   if (!valid_name(name)) return LinkFailure{LinkError::kInvalidName, "invalid interface name"};
   std::vector<uint8_t> buf(MNL_SOCKET_BUFFER_SIZE);
   nlmsghdr* nlh = start_link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
@@ -85,12 +85,12 @@ std::optional<LinkFailure> create_wireguard_link(std::string_view name) {
   mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "wireguard");
   mnl_attr_nest_end(nlh, info);
   int rc = rtnl_request(nlh);
-  if (rc == 0) return std::nullopt;
+  if (rc == 0) return base::Ok{};
   // Without the module the kernel answers "Unknown device type" (EOPNOTSUPP).
   return failure(rc, name, "cannot create WireGuard device");
 }
 
-std::optional<LinkFailure> set_link_up(std::string_view name) {
+LinkStatus set_link_up(std::string_view name) {
   if (!valid_name(name)) return LinkFailure{LinkError::kInvalidName, "invalid interface name"};
   std::vector<uint8_t> buf(MNL_SOCKET_BUFFER_SIZE);
   nlmsghdr* nlh = start_link_msg(buf, RTM_NEWLINK, 0);
@@ -99,16 +99,18 @@ std::optional<LinkFailure> set_link_up(std::string_view name) {
   ifm->ifi_change = IFF_UP;
   put_name(nlh, name);
   int rc = rtnl_request(nlh);
-  return rc == 0 ? std::nullopt : std::optional(failure(rc, name, "cannot set up"));
+  if (rc == 0) return base::Ok{};
+  return failure(rc, name, "cannot set up");
 }
 
-std::optional<LinkFailure> delete_link(std::string_view name) {
+LinkStatus delete_link(std::string_view name) {
   if (!valid_name(name)) return LinkFailure{LinkError::kInvalidName, "invalid interface name"};
   std::vector<uint8_t> buf(MNL_SOCKET_BUFFER_SIZE);
   nlmsghdr* nlh = start_link_msg(buf, RTM_DELLINK, 0);
   put_name(nlh, name);
   int rc = rtnl_request(nlh);
-  return rc == 0 ? std::nullopt : std::optional(failure(rc, name, "cannot delete"));
+  if (rc == 0) return base::Ok{};
+  return failure(rc, name, "cannot delete");
 }
 
 bool link_exists(std::string_view name) {

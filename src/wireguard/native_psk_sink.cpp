@@ -5,8 +5,8 @@ namespace rosenpass::wireguard {
 NativePskSink::NativePskSink(std::unique_ptr<WireGuardBackend> backend)
     : backend_(std::move(backend)) {}
 
-PskDeliveryResult NativePskSink::install(const WireGuardPeerTarget& target,
-                                         std::span<const uint8_t, 32> psk) {
+base::SinkStatus NativePskSink::install(const WireGuardPeerTarget& target,
+                                        std::span<const uint8_t, 32> psk) {
   DeviceConfig config;
   PeerConfig peer;
   peer.public_key = target.peer;
@@ -14,19 +14,19 @@ PskDeliveryResult NativePskSink::install(const WireGuardPeerTarget& target,
   // extra_params may name further peers (`peer KEY ...`), as after `wg set DEV peer PK`.
   std::vector<PeerConfig> more;
   if (auto st = apply_wg_set_params(target.extra_params, peer, &more); !st) {
-    return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + st.error().message};
+    return base::SinkError::rejected("could not pass psk to WireGuard: " + st.error().message);
   }
   config.peers.push_back(std::move(peer));
   for (auto& p : more) config.peers.push_back(std::move(p));
-  if (auto err = backend_->set_device(target.device, config)) {
+  if (auto st = backend_->set_device(target.device, config); !st) {
     // Like a failing `wg` child in the reference: reported, not fatal to the event loop.
-    return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
+    return base::SinkError::rejected("could not pass psk to WireGuard: " + st.error().message);
   }
-  return {};
+  return base::Ok{};
 }
 
-PskDeliveryResult NativePskSink::install(const PreparedTarget& prepared,
-                                         std::span<const uint8_t, 32> psk) {
+base::SinkStatus NativePskSink::install(const PreparedTarget& prepared,
+                                        std::span<const uint8_t, 32> psk) {
   if (prepared.names_more_peers) {
     auto r = install(prepared.target, psk);
     if (!r.ok() || !prepared.rehandshake) return r;
@@ -34,14 +34,14 @@ PskDeliveryResult NativePskSink::install(const PreparedTarget& prepared,
     PeerConfig again;
     again.public_key = prepared.target.peer;
     again.preshared_key = WgSecretKey::from(psk);
-    if (auto err = set_psk_and_rehandshake(*backend_, prepared.target.device, std::move(again))) {
-      return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
+    if (auto st = set_psk_and_rehandshake(*backend_, prepared.target.device, std::move(again));
+        !st) {
+      return base::SinkError::rejected("could not pass psk to WireGuard: " + st.error().message);
     }
     return r;
   }
   if (prepared.parse_error) {
-    return {PskDeliveryStatus::kRejected,
-            "could not pass psk to WireGuard: " + *prepared.parse_error};
+    return base::SinkError::rejected("could not pass psk to WireGuard: " + *prepared.parse_error);
   }
   DeviceConfig config;
   PeerConfig peer;  // the prepared one holds no secret, so it is copied field by field
@@ -53,16 +53,17 @@ PskDeliveryResult NativePskSink::install(const PreparedTarget& prepared,
   peer.remove = prepared.peer.remove;
   peer.preshared_key = WgSecretKey::from(psk);
   if (prepared.rehandshake) {
-    if (auto err = set_psk_and_rehandshake(*backend_, prepared.target.device, std::move(peer))) {
-      return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
+    if (auto st = set_psk_and_rehandshake(*backend_, prepared.target.device, std::move(peer));
+        !st) {
+      return base::SinkError::rejected("could not pass psk to WireGuard: " + st.error().message);
     }
-    return {};
+    return base::Ok{};
   }
   config.peers.push_back(std::move(peer));
-  if (auto err = backend_->set_device(prepared.target.device, config)) {
-    return {PskDeliveryStatus::kRejected, "could not pass psk to WireGuard: " + err->message};
+  if (auto st = backend_->set_device(prepared.target.device, config); !st) {
+    return base::SinkError::rejected("could not pass psk to WireGuard: " + st.error().message);
   }
-  return {};
+  return base::Ok{};
 }
 
 }  // namespace rosenpass::wireguard

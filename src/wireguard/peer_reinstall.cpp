@@ -1,17 +1,16 @@
 // set_psk_and_rehandshake: a new PSK that takes effect now rather than at WireGuard's next
 // rekey (issue #14 item 7, "quantum-safe from the first key"), by re-creating the peer.
 #include <algorithm>
-#include <variant>
 
 #include "rosenpass/wireguard/backend.h"
 
 namespace rosenpass::wireguard {
 
-WgSetResult set_psk_and_rehandshake(WireGuardBackend& backend, std::string_view device,
-                                    PeerConfig peer) {
+WgStatus set_psk_and_rehandshake(WireGuardBackend& backend, std::string_view device,
+                                 PeerConfig peer) {
   auto got = backend.get_device(device);
-  if (auto* err = std::get_if<WgError>(&got)) return *err;
-  const auto& info = std::get<DeviceInfo>(got);
+  if (!got) return got.error();
+  const DeviceInfo& info = *got;
   auto it = std::find_if(info.peers.begin(), info.peers.end(),
                          [&](const PeerInfo& p) { return p.public_key == peer.public_key; });
   peer.remove = false;
@@ -28,7 +27,7 @@ WgSetResult set_psk_and_rehandshake(WireGuardBackend& backend, std::string_view 
     gone.public_key = peer.public_key;
     gone.remove = true;
     removal.peers.push_back(std::move(gone));
-    if (auto err = backend.set_device(device, removal)) return err;
+    if (auto st = backend.set_device(device, removal); !st) return st;
   }
   DeviceConfig add;
   peer.update_only = false;

@@ -18,7 +18,7 @@ PreparedTarget prepare_target(WireGuardPeerTarget target) {
   return p;
 }
 
-PskDeliveryResult install_random(PskSink& sink, const WireGuardPeerTarget& target) {
+base::SinkStatus install_random(PskSink& sink, const WireGuardPeerTarget& target) {
   auto psk = crypto::Secret<32>::random(crypto::system_random());
   return sink.install(target, psk.reveal());
 }

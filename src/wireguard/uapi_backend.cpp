@@ -138,7 +138,7 @@ class UapiBackend final : public WireGuardBackend {
  public:
   explicit UapiBackend(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
-  WgSetResult set_device(std::string_view device, const DeviceConfig& config) override {
+  WgStatus set_device(std::string_view device, const DeviceConfig& config) override {
     SecureText req;
     req.append("set=1\n");
     if (config.private_key) append_key(req, "private_key", config.private_key->reveal());
@@ -175,10 +175,10 @@ class UapiBackend final : public WireGuardBackend {
     auto e = reply_errno(reply.view());
     if (!e) return io_error(device, "reply without errno");
     if (*e != 0) return errno_error(device, *e);
-    return std::nullopt;
+    return base::Ok{};
   }
 
-  WgGetResult get_device(std::string_view device) override {
+  base::Result<DeviceInfo, WgError> get_device(std::string_view device) override {
     int fd = connect_uapi(dir_, device);
     if (fd < 0) return connect_error(dir_, device, -fd);
     Fd guard(fd);
@@ -195,7 +195,8 @@ class UapiBackend final : public WireGuardBackend {
 
 }  // namespace
 
-WgGetResult parse_uapi_get_reply(std::string_view reply, std::string_view device) {
+base::Result<DeviceInfo, WgError> parse_uapi_get_reply(std::string_view reply,
+                                                       std::string_view device) {
   auto e = reply_errno(reply);
   if (!e) return io_error(device, "reply without errno");
   if (*e != 0) return errno_error(device, *e);

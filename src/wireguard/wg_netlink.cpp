@@ -234,7 +234,7 @@ std::optional<uint16_t> decode_family_id(std::span<const uint8_t> message) {
   return mnl_attr_get_u16(id);
 }
 
-std::variant<std::vector<NetlinkMessage>, WgError> encode_set_device(uint16_t family, uint32_t seq,
+base::Result<std::vector<NetlinkMessage>, WgError> encode_set_device(uint16_t family, uint32_t seq,
                                                                      std::string_view device,
                                                                      const DeviceConfig& config) {
   std::vector<NetlinkMessage> out;

@@ -51,7 +51,7 @@ std::optional<api::Client> connect_when_ready(const std::string& path) {
   wait_for(
       [&] {
         auto r = api::Client::connect(path);
-        if (auto* cl = std::get_if<api::Client>(&r)) c.emplace(std::move(*cl));
+        if (r) c.emplace(std::move(*r));
         return c.has_value();
       },
       10s);
@@ -60,8 +60,7 @@ std::optional<api::Client> connect_when_ready(const std::string& path) {
 
 bool ping_ok(api::Client& c) {
   auto r = c.call(hello(), {}, 5s);
-  auto* resp = std::get_if<api::Response>(&r);
-  auto* ping = resp ? std::get_if<api::PingResponse>(resp) : nullptr;
+  auto* ping = r ? std::get_if<api::PingResponse>(&*r) : nullptr;
   return ping && ping->echo == hello().echo;
 }
 
@@ -169,9 +168,8 @@ std::optional<SetPsk> broker_read(int fd, std::chrono::milliseconds timeout) {
 }
 
 uint64_t status_of(const api::ClientResult& r) {
-  auto* resp = std::get_if<api::Response>(&r);
-  if (!resp) return ~uint64_t{0};
-  auto* s = std::get_if<api::StatusResponse>(resp);
+  if (!r) return ~uint64_t{0};
+  auto* s = std::get_if<api::StatusResponse>(&*r);
   return s ? s->status : ~uint64_t{0};
 }
 
@@ -214,16 +212,15 @@ TEST_F(ApiProcess, ReferenceApiSetupV02AndV03) {
     EXPECT_TRUE(ping_ok(*c));
     // Without a keypair: no runtime yet, peers cannot be added.
     auto before = c->call(api::ListPeersRequest{});
-    ASSERT_TRUE(std::holds_alternative<api::Response>(before));
-    EXPECT_FALSE(std::get<api::ListPeersResponse>(std::get<api::Response>(before)).has_keypair);
+    ASSERT_TRUE(before.ok());
+    EXPECT_FALSE(std::get<api::ListPeersResponse>(*before).has_keypair);
     {
       int pkfd = ::open(key("b.pk").c_str(), O_RDONLY | O_CLOEXEC);
       int fds[1] = {pkfd};
       auto r = c->call(api::AddPeerRequest{}, fds);
       ::close(pkfd);
-      ASSERT_TRUE(std::holds_alternative<api::Response>(r));
-      EXPECT_EQ(std::get<api::AddPeerResponse>(std::get<api::Response>(r)).status,
-                api::status::kNoKeypair);
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ(std::get<api::AddPeerResponse>(*r).status, api::status::kNoKeypair);
     }
     // (3) SupplyKeypair with A's key files opened read-only.
     int sk = ::open(key("a.sk").c_str(), O_RDONLY | O_CLOEXEC),
@@ -236,9 +233,9 @@ TEST_F(ApiProcess, ReferenceApiSetupV02AndV03) {
     ::close(sk);
     ::close(pk);
     auto after = c->call(api::ListPeersRequest{});
-    ASSERT_TRUE(std::holds_alternative<api::Response>(after));
-    EXPECT_TRUE(std::get<api::ListPeersResponse>(std::get<api::Response>(after)).has_keypair);
-    EXPECT_EQ(std::get<api::ListPeersResponse>(std::get<api::Response>(after)).total, 1u);
+    ASSERT_TRUE(after.ok());
+    EXPECT_TRUE(std::get<api::ListPeersResponse>(*after).has_keypair);
+    EXPECT_EQ(std::get<api::ListPeersResponse>(*after).total, 1u);
     // (4) AddPskBroker with one end of a socketpair; we are the broker.
     int broker[2];
     ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, broker), 0);

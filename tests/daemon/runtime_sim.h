@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,22 +41,22 @@ struct SinkRecord {
   std::string peer_id;
 };
 
-// Records every key; answers with `outcome` (kInstalled unless a test says otherwise).
+// Records every key; installs it unless a test names a `failure`.
 class RecordingSink final : public base::KeySink {
  public:
   explicit RecordingSink(std::shared_ptr<std::vector<SinkRecord>> log,
-                         base::SinkOutcome outcome = base::SinkOutcome::kInstalled)
-      : log_(std::move(log)), outcome_(outcome) {}
-  base::SinkResult install(const base::KeyUpdate& u) override {
+                         std::optional<base::SinkErrorKind> failure = std::nullopt)
+      : log_(std::move(log)), failure_(failure) {}
+  base::SinkStatus install(const base::KeyUpdate& u) override {
     log_->push_back({u.kind, hex(u.key.reveal()), std::string(u.peer_id)});
-    if (outcome_ == base::SinkOutcome::kRejected) return base::SinkResult::rejected("no thanks");
-    if (outcome_ == base::SinkOutcome::kFailed) return base::SinkResult::failed("disk full");
-    return base::SinkResult::installed();
+    if (failure_ == base::SinkErrorKind::kRejected) return base::SinkError::rejected("no thanks");
+    if (failure_ == base::SinkErrorKind::kFailed) return base::SinkError::failed("disk full");
+    return base::Ok{};
   }
 
  private:
   std::shared_ptr<std::vector<SinkRecord>> log_;
-  base::SinkOutcome outcome_;
+  std::optional<base::SinkErrorKind> failure_;
 };
 
 struct SimNode {

@@ -17,9 +17,9 @@ Records records() {
 }
 
 std::vector<std::unique_ptr<base::KeySink>> sinks(
-    Records r, base::SinkOutcome outcome = base::SinkOutcome::kInstalled) {
+    Records r, std::optional<base::SinkErrorKind> failure = std::nullopt) {
   std::vector<std::unique_ptr<base::KeySink>> v;
-  v.push_back(std::make_unique<RecordingSink>(std::move(r), outcome));
+  v.push_back(std::make_unique<RecordingSink>(std::move(r), failure));
   return v;
 }
 
@@ -210,11 +210,11 @@ TEST(RuntimeSim, FailingAndRejectingSinks) {
   auto first = records(), second = records(), rb = records();
   // A rejecting sink is reported and the next sink still runs.
   std::vector<std::unique_ptr<base::KeySink>> s;
-  s.push_back(std::make_unique<RecordingSink>(first, base::SinkOutcome::kRejected));
+  s.push_back(std::make_unique<RecordingSink>(first, base::SinkErrorKind::kRejected));
   s.push_back(std::make_unique<RecordingSink>(second));
   ASSERT_TRUE(a.rt->add_peer(spec_for(b, {addr("10.0.0.2:9000")}, std::move(s)), {}).ok());
   // B's only sink fails: a counted failure; B keeps running and keys again at the rekey.
-  ASSERT_TRUE(b.rt->add_peer(spec_for(a, {}, sinks(rb, base::SinkOutcome::kFailed)), {}).ok());
+  ASSERT_TRUE(b.rt->add_peer(spec_for(a, {}, sinks(rb, base::SinkErrorKind::kFailed)), {}).ok());
   Net net({&a, &b});
   net.run_until(10s);
   EXPECT_EQ(a.count(K::kSinkRejected), 1);

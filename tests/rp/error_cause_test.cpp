@@ -82,12 +82,13 @@ TEST(RpErrors, MissingWireGuardSecretKeyIsNoSuchFile) {
 
 TEST(RpErrors, ReadSmallFileSaysWhy) {
   Dir d;
-  std::string why;
-  EXPECT_FALSE(read_small_file(d.path, 53, &why));
-  EXPECT_EQ(why, "Is a directory");
+  auto dir = read_small_file(d.path, 53);
+  ASSERT_FALSE(dir.ok());
+  EXPECT_EQ(dir.error().message, "Is a directory");
   std::ofstream(d.path / "big") << std::string(60, 'A');
-  EXPECT_FALSE(read_small_file(d.path / "big", 53, &why));
-  EXPECT_EQ(why, "larger than 53 bytes");
+  auto big = read_small_file(d.path / "big", 53);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().message, "larger than 53 bytes");
 }
 
 TEST(RpErrors, MissingWireguardGoSaysWhy) {

@@ -78,7 +78,7 @@ class BrokerProcessTest : public ::testing::Test {
       p.preshared_key = WgSecretKey::random(crypto::system_random());
       cfg.peers.push_back(std::move(p));
     }
-    ASSERT_FALSE(make_uapi_backend()->set_device(device_, cfg));
+    ASSERT_TRUE(make_uapi_backend()->set_device(device_, cfg).ok());
   }
   void TearDown() override {
     wggo_.stop();
@@ -211,8 +211,9 @@ TEST_F(BrokerProcessTest, SpawnedBrokerOverSocketpair) {
 
   // Interface names over 255 bytes are refused on our side.
   auto r = sink->install({std::string(256, 'x'), peer_b_, {}}, k.reveal());
-  EXPECT_EQ(r.status, PskDeliveryStatus::kRejected);
-  EXPECT_EQ(r.message, "Interface name size is out of bounds.");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, base::SinkErrorKind::kRejected);
+  EXPECT_EQ(r.error().message, "Interface name size is out of bounds.");
 
   pid_t child = sink->child_pid();
   sink.reset();  // closing our end ends the handler and its helper

@@ -43,10 +43,8 @@ TEST(WireGuardErrors, RootOnlyUapiSocketIsPermissionDeniedForAServiceUser) {
       ::_exit(90);
     auto backend = make_auto_backend(dir);
     auto r = backend->get_device(dev);
-    std::string msg = std::holds_alternative<WgError>(r)
-                          ? std::to_string(static_cast<int>(std::get<WgError>(r).kind)) + " " +
-                                std::get<WgError>(r).message
-                          : "ok";
+    std::string msg =
+        !r.ok() ? std::to_string(static_cast<int>(r.error().kind)) + " " + r.error().message : "ok";
     (void)!::write(pipefd[1], msg.data(), msg.size());
     ::_exit(0);
   }

@@ -235,7 +235,7 @@ class FakeChannel final : public NetlinkChannel {
 };
 
 std::unique_ptr<WireGuardBackend> backend_on(std::shared_ptr<FakeKernel> k) {
-  return make_kernel_backend([k]() -> std::variant<std::unique_ptr<NetlinkChannel>, int> {
+  return make_kernel_backend([k]() -> base::Result<std::unique_ptr<NetlinkChannel>, int> {
     return std::unique_ptr<NetlinkChannel>(new FakeChannel(k));
   });
 }
@@ -271,8 +271,8 @@ TEST(KernelBackendFake, InterruptedDumpIsRetried) {
   k->wg_devices["wg0"][key_with(2)] = {};
   k->interrupt_next_dumps = 2;
   auto got = backend_on(k)->get_device("wg0");
-  ASSERT_TRUE(std::holds_alternative<DeviceInfo>(got)) << std::get<WgError>(got).message;
-  EXPECT_EQ(std::get<DeviceInfo>(got).peers.size(), 2u);  // not four: nothing kept from retries
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(got->peers.size(), 2u);  // not four: nothing kept from retries
   EXPECT_EQ(k->get_requests, 3);
 }
 
@@ -281,8 +281,8 @@ TEST(KernelBackendFake, DumpThatNeverSettlesIsAnErrorNamingTheDevice) {
   k->wg_devices["wg0"][key_with(1)] = {};
   k->interrupt_next_dumps = 1000000;
   auto got = backend_on(k)->get_device("wg0");
-  ASSERT_TRUE(std::holds_alternative<WgError>(got));
-  EXPECT_NE(std::get<WgError>(got).message.find("wg0"), std::string::npos);
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.error().message.find("wg0"), std::string::npos);
   EXPECT_LE(k->get_requests, 100);
 }
 
@@ -300,8 +300,8 @@ TEST(KernelBackendFake, ManyAllowedIpsAreSplitAcrossMessages) {
   small.allowed_ips = many_ips(1, 0);
   cfg.peers.push_back(std::move(big));
   cfg.peers.push_back(std::move(small));
-  auto err = backend_on(k)->set_device("wg0", cfg);
-  ASSERT_FALSE(err) << err->message;
+  auto st = backend_on(k)->set_device("wg0", cfg);
+  ASSERT_TRUE(st.ok()) << st.error().message;
   auto& peers = k->wg_devices["wg0"];
   ASSERT_EQ(peers.size(), 2u);
   EXPECT_EQ(peers[key_with(1)].allowed_ips, *cfg.peers[0].allowed_ips);
@@ -336,7 +336,7 @@ TEST(KernelBackendFake, UpdateOnlyContinuationNeverCreatesThePeer) {
   big.allowed_ips = many_ips(2000, 0);
   big.update_only = true;
   cfg.peers.push_back(std::move(big));
-  ASSERT_FALSE(backend_on(k)->set_device("wg0", cfg));
+  ASSERT_TRUE(backend_on(k)->set_device("wg0", cfg).ok());
   EXPECT_TRUE(k->wg_devices["wg0"].empty());
 }
 
@@ -345,13 +345,13 @@ TEST(KernelBackendFake, BadNamesAreNoSuchInterfaceWithoutAsking) {
   auto b = backend_on(k);
   for (std::string name : {std::string(), std::string("sixteen-chars-xx")}) {
     auto got = b->get_device(name);
-    ASSERT_TRUE(std::holds_alternative<WgError>(got)) << name;
-    EXPECT_EQ(std::get<WgError>(got).kind, WgErrorKind::kNoSuchDevice);
-    EXPECT_NE(std::get<WgError>(got).message.find("no such interface"), std::string::npos);
-    EXPECT_NE(std::get<WgError>(got).message.find("\"" + name + "\""), std::string::npos);
+    ASSERT_FALSE(got.ok()) << name;
+    EXPECT_EQ(got.error().kind, WgErrorKind::kNoSuchDevice);
+    EXPECT_NE(got.error().message.find("no such interface"), std::string::npos);
+    EXPECT_NE(got.error().message.find("\"" + name + "\""), std::string::npos);
     auto err = b->set_device(name, {});
-    ASSERT_TRUE(err);
-    EXPECT_NE(err->message.find("no such interface"), std::string::npos);
+    ASSERT_FALSE(err.ok());
+    EXPECT_NE(err.error().message.find("no such interface"), std::string::npos);
   }
   EXPECT_EQ(k->get_requests, 0);
   EXPECT_TRUE(k->set_requests.empty());
@@ -362,15 +362,15 @@ TEST(KernelBackendFake, OtherDevicesAndMissingOnesAreNamed) {
   k->other_devices.insert("eth0");
   auto b = backend_on(k);
   auto got = b->get_device("eth0");
-  ASSERT_TRUE(std::holds_alternative<WgError>(got));
-  EXPECT_EQ(std::get<WgError>(got).message, "kernel WireGuard eth0: not a WireGuard device");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().message, "kernel WireGuard eth0: not a WireGuard device");
   auto err = b->set_device("eth0", {});
-  ASSERT_TRUE(err);
-  EXPECT_EQ(err->message, "kernel WireGuard eth0: not a WireGuard device");
+  ASSERT_FALSE(err.ok());
+  EXPECT_EQ(err.error().message, "kernel WireGuard eth0: not a WireGuard device");
   got = b->get_device("wg7");
-  ASSERT_TRUE(std::holds_alternative<WgError>(got));
-  EXPECT_EQ(std::get<WgError>(got).kind, WgErrorKind::kNoSuchDevice);
-  EXPECT_EQ(std::get<WgError>(got).message, "kernel WireGuard wg7: no such interface");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().kind, WgErrorKind::kNoSuchDevice);
+  EXPECT_EQ(got.error().message, "kernel WireGuard wg7: no such interface");
 }
 
 }  // namespace

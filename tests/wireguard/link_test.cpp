@@ -18,18 +18,18 @@ TEST(Link, CreateUpDeleteInNamespace) {
   int failures = test::run_in_netns(ns.name(), [] {
     int bad = 0;
     if (!link_exists("rpv0") || link_exists("rpnone0")) bad |= 1;
-    if (set_link_up("rpv0")) bad |= 2;
+    if (!set_link_up("rpv0").ok()) bad |= 2;
     auto exists = create_wireguard_link("rpv0");
-    if (!exists || exists->kind != LinkError::kExists) bad |= 4;
+    if (exists.ok() || exists.error().kind != LinkError::kExists) bad |= 4;
     auto wg = create_wireguard_link("rpwg0");
     // Without the kernel module: not supported; with it: created, and then deletable.
-    if (wg && wg->kind != LinkError::kNotSupported) bad |= 8;
-    if (!wg && (delete_link("rpwg0") || link_exists("rpwg0"))) bad |= 8;
-    if (delete_link("rpv0") || link_exists("rpv0") || link_exists("rpv1")) bad |= 16;
+    if (!wg.ok() && wg.error().kind != LinkError::kNotSupported) bad |= 8;
+    if (wg.ok() && (!delete_link("rpwg0").ok() || link_exists("rpwg0"))) bad |= 8;
+    if (!delete_link("rpv0").ok() || link_exists("rpv0") || link_exists("rpv1")) bad |= 16;
     auto gone = delete_link("rpv0");
-    if (!gone || gone->kind != LinkError::kNoSuchDevice) bad |= 32;
+    if (gone.ok() || gone.error().kind != LinkError::kNoSuchDevice) bad |= 32;
     auto invalid = create_wireguard_link("a/b");
-    if (!invalid || invalid->kind != LinkError::kInvalidName) bad |= 64;
+    if (invalid.ok() || invalid.error().kind != LinkError::kInvalidName) bad |= 64;
     return bad;
   });
   EXPECT_EQ(failures, 0);

@@ -54,7 +54,7 @@ TEST_F(UapiTest, NativeSinkCreatesPeerAndSetsPsk) {
                               "persistent-keepalive", "25"}};
   auto psk = crypto::Secret<32>::random(crypto::system_random());
   auto r = sink.install(target, psk.reveal());
-  ASSERT_TRUE(r.ok()) << r.message;
+  ASSERT_TRUE(r.ok()) << r.error().message;
 
   std::string peer_b64 = wg_key_to_base64(target.peer);
   EXPECT_EQ(wg_show("preshared-keys"), peer_b64 + "\t" + wg_key_to_base64(psk.reveal()) + "\n");
@@ -80,7 +80,7 @@ TEST_F(UapiTest, GetDeviceAndUpdateOnly) {
   dev.private_key = WgSecretKey::random(crypto::system_random());
   dev.listen_port = 40123;
   WgPublicKey expected_pub = wg_public_key_of(*dev.private_key);
-  ASSERT_FALSE(backend->set_device(device_, dev));
+  ASSERT_TRUE(backend->set_device(device_, dev).ok());
 
   WgPublicKey absent = random_public_key();
   DeviceConfig upd;
@@ -89,11 +89,11 @@ TEST_F(UapiTest, GetDeviceAndUpdateOnly) {
   p.update_only = true;
   p.preshared_key = WgSecretKey::random(crypto::system_random());
   upd.peers.push_back(std::move(p));
-  ASSERT_FALSE(backend->set_device(device_, upd));
+  ASSERT_TRUE(backend->set_device(device_, upd).ok());
 
   auto got = backend->get_device(device_);
-  ASSERT_TRUE(std::holds_alternative<DeviceInfo>(got)) << std::get<WgError>(got).message;
-  auto& info = std::get<DeviceInfo>(got);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  auto& info = got.value();
   EXPECT_EQ(info.listen_port, 40123);
   ASSERT_TRUE(info.public_key);
   EXPECT_EQ(*info.public_key, expected_pub);
@@ -115,14 +115,14 @@ TEST_F(UapiTest, RehandshakeKeepsEndpointAllowedIpsAndKeepalive) {
   const WgPublicKey peer = p.public_key;
   DeviceConfig dev;
   dev.peers.push_back(std::move(p));
-  ASSERT_FALSE(backend->set_device(device_, dev));
+  ASSERT_TRUE(backend->set_device(device_, dev).ok());
 
   PeerConfig update;
   update.public_key = peer;
   auto psk = crypto::Secret<32>::random(crypto::system_random());
   update.preshared_key = WgSecretKey::from(psk.reveal());
-  auto err = set_psk_and_rehandshake(*backend, device_, std::move(update));
-  ASSERT_FALSE(err) << err->message;
+  auto st = set_psk_and_rehandshake(*backend, device_, std::move(update));
+  ASSERT_TRUE(st.ok()) << st.error().message;
 
   std::string b64 = wg_key_to_base64(peer);
   EXPECT_EQ(wg_show("preshared-keys"), b64 + "\t" + wg_key_to_base64(psk.reveal()) + "\n");
@@ -133,8 +133,8 @@ TEST_F(UapiTest, RehandshakeKeepsEndpointAllowedIpsAndKeepalive) {
   EXPECT_NE(ips.find("fd07::/64"), std::string::npos) << ips;
 
   auto got = backend->get_device(device_);
-  ASSERT_TRUE(std::holds_alternative<DeviceInfo>(got)) << std::get<WgError>(got).message;
-  const auto& info = std::get<DeviceInfo>(got);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  const auto& info = got.value();
   ASSERT_EQ(info.peers.size(), 1u);
   ASSERT_TRUE(info.peers[0].endpoint);
   EXPECT_EQ(format_endpoint(*info.peers[0].endpoint), "192.0.2.9:51820");
@@ -146,10 +146,10 @@ TEST_F(UapiTest, RehandshakeKeepsEndpointAllowedIpsAndKeepalive) {
   fresh.public_key = random_public_key();
   fresh.preshared_key = WgSecretKey::from(psk.reveal());
   const WgPublicKey fresh_key = fresh.public_key;
-  ASSERT_FALSE(set_psk_and_rehandshake(*backend, device_, std::move(fresh)));
+  ASSERT_TRUE(set_psk_and_rehandshake(*backend, device_, std::move(fresh)).ok());
   auto again = backend->get_device(device_);
-  ASSERT_TRUE(std::holds_alternative<DeviceInfo>(again));
-  EXPECT_TRUE(std::get<DeviceInfo>(again).has_peer(fresh_key));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->has_peer(fresh_key));
 }
 
 // `rehandshake` is refused at load time for a sink that cannot re-add peers (a PSK broker).
@@ -157,12 +157,12 @@ TEST(WireGuardKeySink, RehandshakeNeedsASinkThatCanReAdd) {
   struct Recorder : PskSink {
     bool can = true;
     bool saw_rehandshake = false;
-    PskDeliveryResult install(const WireGuardPeerTarget&, std::span<const uint8_t, 32>) override {
-      return {};
+    base::SinkStatus install(const WireGuardPeerTarget&, std::span<const uint8_t, 32>) override {
+      return base::Ok{};
     }
-    PskDeliveryResult install(const PreparedTarget& t, std::span<const uint8_t, 32>) override {
+    base::SinkStatus install(const PreparedTarget& t, std::span<const uint8_t, 32>) override {
       saw_rehandshake = t.rehandshake;
-      return {};
+      return base::Ok{};
     }
     bool can_rehandshake() const override { return can; }
   };
@@ -184,9 +184,9 @@ TEST(UapiBackend, MissingDeviceIsNoSuchDevice) {
   auto backend = make_uapi_backend(std::filesystem::temp_directory_path());
   DeviceConfig dev;
   auto err = backend->set_device("rpnosuchdev", dev);
-  ASSERT_TRUE(err);
-  EXPECT_EQ(err->kind, WgErrorKind::kNoSuchDevice);
-  EXPECT_TRUE(backend->set_device("../etc", dev));  // never leaves the socket directory
+  ASSERT_FALSE(err.ok());
+  EXPECT_EQ(err.error().kind, WgErrorKind::kNoSuchDevice);
+  EXPECT_FALSE(backend->set_device("../etc", dev).ok());  // never leaves the socket directory
 }
 
 TEST(NativePskSink, BadExtraParamsAreRejectedNotFatal) {
@@ -194,10 +194,13 @@ TEST(NativePskSink, BadExtraParamsAreRejectedNotFatal) {
   WireGuardPeerTarget target{"rpnosuchdev", {}, {"endpoint"}};
   std::array<uint8_t, 32> psk{};
   auto r = sink.install(target, psk);
-  EXPECT_EQ(r.status, PskDeliveryStatus::kRejected);
-  EXPECT_NE(r.message.find("endpoint"), std::string::npos);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, base::SinkErrorKind::kRejected);
+  EXPECT_NE(r.error().message.find("endpoint"), std::string::npos);
   target.extra_params = {"frobnicate", "1"};
-  EXPECT_EQ(sink.install(target, psk).status, PskDeliveryStatus::kRejected);
+  auto r2 = sink.install(target, psk);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error().kind, base::SinkErrorKind::kRejected);
 }
 
 }  // namespace

@@ -74,8 +74,8 @@ TEST(WgNetlink, SetDeviceLayout) {
   cfg.peers.push_back(std::move(b));
 
   auto encoded = encode_set_device(0x1234, 77, "wg-test0", cfg);
-  ASSERT_TRUE(std::holds_alternative<std::vector<NetlinkMessage>>(encoded));
-  auto& msgs = std::get<std::vector<NetlinkMessage>>(encoded);
+  ASSERT_TRUE(encoded.ok());
+  auto& msgs = encoded.value();
   ASSERT_EQ(msgs.size(), 2u);
 
   // Message 1: header, device attributes and the first peer.
@@ -149,9 +149,9 @@ TEST(WgNetlink, SetDeviceLayout) {
 
 TEST(WgNetlink, SetDeviceRejectsBadNames) {
   DeviceConfig cfg;
-  EXPECT_TRUE(std::holds_alternative<WgError>(encode_set_device(1, 1, "", cfg)));
-  EXPECT_TRUE(std::holds_alternative<WgError>(encode_set_device(1, 1, "sixteen-chars-xx", cfg)));
-  EXPECT_FALSE(std::holds_alternative<WgError>(encode_set_device(1, 1, "fifteen-chars-x", cfg)));
+  EXPECT_FALSE(encode_set_device(1, 1, "", cfg).ok());
+  EXPECT_FALSE(encode_set_device(1, 1, "sixteen-chars-xx", cfg).ok());
+  EXPECT_TRUE(encode_set_device(1, 1, "fifteen-chars-x", cfg).ok());
 }
 
 TEST(WgNetlink, GetFamilyRequestAndReply) {
@@ -287,11 +287,12 @@ TEST(KernelBackend, MissingDeviceIsReported) {
   auto backend = make_kernel_backend();
   DeviceConfig cfg;
   auto err = backend->set_device("rpnosuchdev0", cfg);
-  ASSERT_TRUE(err);
-  EXPECT_TRUE(err->kind == WgErrorKind::kNoSuchDevice || err->kind == WgErrorKind::kPermission)
-      << err->message;
+  ASSERT_FALSE(err.ok());
+  EXPECT_TRUE(err.error().kind == WgErrorKind::kNoSuchDevice ||
+              err.error().kind == WgErrorKind::kPermission)
+      << err.error().message;
   auto got = backend->get_device("rpnosuchdev0");
-  EXPECT_TRUE(std::holds_alternative<WgError>(got));
+  EXPECT_FALSE(got.ok());
 }
 
 }  // namespace

@@ -36,9 +36,10 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   auto backend = make_auto_backend();
   // Nothing to set up beyond the backend: confine at once, keeping only CAP_NET_ADMIN.
-  if (auto err = confine_process({CapabilityRole::kUseNetAdmin, user,
-                                  rosenpass::hardening::SyscallProfile::kNetworkService})) {
-    std::fprintf(stderr, "rosenpass-wireguard-broker-privileged: %s\n", err->c_str());
+  if (auto st = confine_process({CapabilityRole::kUseNetAdmin, user,
+                                 rosenpass::hardening::SyscallProfile::kNetworkService});
+      !st) {
+    std::fprintf(stderr, "rosenpass-wireguard-broker-privileged: %s\n", st.error().message.c_str());
     return 1;
   }
   return broker::run_privileged_broker(0, 1, *backend);

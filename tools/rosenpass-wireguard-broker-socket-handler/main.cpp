@@ -81,8 +81,11 @@ int main(int argc, char** argv) {
   // Until the helper runs we only keep CAP_NET_ADMIN to pass on to it; after that nothing.
   // Switching to --user needs CAP_SETUID/CAP_SETGID until then: the helper, started as root,
   // cuts its own capabilities to CAP_NET_ADMIN.
-  if (auto err = user ? std::nullopt : restrict_capabilities(CapabilityRole::kPassNetAdmin)) {
-    std::fprintf(stderr, "rosenpass-wireguard-broker-socket-handler: %s\n", err->c_str());
+  if (auto st = user ? rosenpass::base::ok_status()
+                     : restrict_capabilities(CapabilityRole::kPassNetAdmin);
+      !st) {
+    std::fprintf(stderr, "rosenpass-wireguard-broker-socket-handler: %s\n",
+                 st.error().message.c_str());
     return 1;
   }
   opts.after_setup = [user] {

@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     // file is rewritten in place, so the one warning comes at start.
     if (confine.user && ::geteuid() == 0) {
       auto user = hardening::lookup_user(*confine.user);
-      if (auto* u = std::get_if<hardening::UserIdentity>(&user)) {
+      if (const hardening::UserIdentity* u = user ? &*user : nullptr) {
         hooks.sinks.key_out_writer_can_create_in =
             [who = daemon::WriterIdentity{u->uid, u->gid, u->groups}](const std::string& dir) {
               return daemon::can_create_files_in(dir, who);

@@ -5,21 +5,21 @@
 #include <chrono>
 #include <span>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "rosenpass/api/messages.h"
 #include "rosenpass/base/fd.h"
+#include "rosenpass/base/result.h"
 
 namespace rosenpass::api {
 
-// A response, or an error message naming what failed (connect, send, receive, decode).
-using ClientResult = std::variant<Response, std::string>;
+// A response, or an error whose message names what failed (connect, send, receive, decode).
+using ClientResult = base::Result<Response>;
 
 class Client {
  public:
-  // Connects to the unix stream socket at `path`; an error message on failure.
-  static std::variant<Client, std::string> connect(const std::string& path);
+  // Connects to the unix stream socket at `path`.
+  static base::Result<Client> connect(const std::string& path);
   // Takes an already connected stream (e.g. one end of a socketpair).
   explicit Client(base::UniqueFd fd) : fd_(std::move(fd)) {}
 
@@ -29,7 +29,7 @@ class Client {
                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   // Every peer, following ListPeers pages; the first page's header fields, all peers.
-  std::variant<ListPeersResponse, std::string> list_all_peers();
+  base::Result<ListPeersResponse> list_all_peers();
 
   int fd() const { return fd_.get(); }
 

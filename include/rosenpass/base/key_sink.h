@@ -26,26 +26,26 @@ struct KeyUpdate {
   std::string_view peer_id;       // base64 peer id under the hash in use (as printed on stdout)
 };
 
-// How an installation went. kRejected: the target said no (e.g. WireGuard refused the peer);
-// worth an error log line, not fatal. kFailed: an I/O failure that counts against the event
-// loop's failure budget (§4.10: the 11th consecutive one ends the daemon).
-enum class SinkOutcome : uint8_t { kInstalled, kRejected, kFailed };
+// Why an installation failed. kRejected: the target said no (e.g. WireGuard refused the
+// peer); worth an error log line, not fatal. kFailed: an I/O failure that counts against the
+// event loop's failure budget (§4.10: the 11th consecutive one ends the daemon).
+enum class SinkErrorKind : uint8_t { kRejected, kFailed };
 
-struct SinkResult {
-  SinkOutcome outcome = SinkOutcome::kInstalled;
-  std::string message;  // empty when installed; never contains the key
-  bool ok() const { return outcome == SinkOutcome::kInstalled; }
-  static SinkResult installed() { return {}; }
-  static SinkResult rejected(std::string m) { return {SinkOutcome::kRejected, std::move(m)}; }
-  static SinkResult failed(std::string m) { return {SinkOutcome::kFailed, std::move(m)}; }
+struct SinkError {
+  SinkErrorKind kind = SinkErrorKind::kFailed;
+  std::string message;  // never contains the key
+  static SinkError rejected(std::string m) { return {SinkErrorKind::kRejected, std::move(m)}; }
+  static SinkError failed(std::string m) { return {SinkErrorKind::kFailed, std::move(m)}; }
 };
+// Installed, or why not.
+using SinkStatus = Result<Ok, SinkError>;
 
 class KeySink {
  public:
   virtual ~KeySink() = default;
   // Installs (or replaces, for kStale) the peer's key. Called from the event loop: must not
   // block for long (no DNS, no waiting on a child).
-  virtual SinkResult install(const KeyUpdate& update) = 0;
+  virtual SinkStatus install(const KeyUpdate& update) = 0;
 };
 
 }  // namespace rosenpass::base

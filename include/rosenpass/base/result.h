@@ -1,5 +1,10 @@
-// Errors as values for every layer above the protocol core: a message plus the chain of
-// causes that programs print as "Caused by:" lines (the reference's anyhow format).
+// Errors as values for every layer above the protocol core: one template, Result<T, E>.
+// E defaults to Error, a message plus the chain of causes that programs print as
+// "Caused by:" lines (the reference's anyhow format). A layer whose callers branch on what
+// went wrong names a typed error instead, {kind enum, message}: Result<DeviceInfo, WgError>,
+// Result<Ok, LinkFailure>, Result<Ok, SinkError>. The kind stays checked by the compiler
+// (no shared catch-all enum across layers, no integer codes) and its message is the text
+// users see; an edge that only reports turns it into an Error (make_error(e.message)).
 #pragma once
 
 #include <string>
@@ -19,12 +24,12 @@ struct Error {
   Error context(std::string outer) const;
 };
 
-// Either a value or an Error. Deliberately tiny: ok(), value(), error().
-template <class T>
+// Either a value or an error. Deliberately tiny: ok(), value(), error().
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}
-  Result(Error e) : v_(std::move(e)) {}
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+  Result(E e) : v_(std::in_place_index<1>, std::move(e)) {}
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() { return std::get<0>(v_); }
@@ -33,13 +38,14 @@ class [[nodiscard]] Result {
   const T& operator*() const { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const Error& error() const { return std::get<1>(v_); }
+  const E& error() const { return std::get<1>(v_); }
+  E& error() { return std::get<1>(v_); }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
-// Result<void>: success or an Error.
+// Result<void>: success or an Error (typed: Result<Ok, E>).
 struct Ok {};
 using Status = Result<Ok>;
 inline Status ok_status() {

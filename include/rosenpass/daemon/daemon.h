@@ -25,10 +25,10 @@ struct DaemonHooks {
   std::vector<Watch> watches;
   // Called at the end of set-up (keys and PSK files read, UDP and control-API sockets bound,
   // endpoints resolved), to drop privileges and confine the process (user, capabilities,
-  // seccomp); an error message stops start-up. Without a keypair (one comes by SupplyKeypair)
+  // seccomp); an error stops start-up. Without a keypair (one comes by SupplyKeypair)
   // it is called once the sockets are ready; files named later (peers added through the
   // control API) are then read with the reduced privileges.
-  std::function<std::optional<std::string>()> drop_privileges;
+  std::function<Status()> drop_privileges;
   // Control API AddPskBroker: deliver WireGuard PSKs through the broker on this connected
   // unix stream (ownership passes) from now on. Unset: the request is refused.
   std::function<Status(int broker_fd)> use_psk_broker;

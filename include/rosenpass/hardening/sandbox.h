@@ -9,8 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "rosenpass/base/result.h"
 
 namespace rosenpass::hardening {
 
@@ -22,13 +23,13 @@ struct UserIdentity {
 };
 
 // A user by name or by number ("rosenpass", "65534"). Error: "no such user "x"".
-std::variant<UserIdentity, std::string> lookup_user(std::string_view name_or_uid);
+base::Result<UserIdentity> lookup_user(std::string_view name_or_uid);
 
 // Sets groups, gid and uid (real, effective, saved) to `user`'s, keeping the permitted
 // capability set across the change (PR_SET_KEEPCAPS) and making it effective again, so the
 // caller then cuts capabilities down to what it needs. Needs CAP_SETUID/CAP_SETGID (run as
-// root). Error text names the failing step.
-std::optional<std::string> switch_user(const UserIdentity& user);
+// root). Error: its message names the failing step.
+base::Status switch_user(const UserIdentity& user);
 
 // What a confined process may still do, beyond the common set (memory, time, signals, files
 // it opens, sockets: UDP, netlink, unix).

@@ -5,9 +5,9 @@
 #pragma once
 
 #include <cstddef>
-#include <optional>
-#include <string>
 #include <string_view>
+
+#include "rosenpass/base/result.h"
 
 namespace rosenpass::hardening {
 
@@ -19,9 +19,9 @@ struct TomlLimits {
   std::size_t max_nesting = 32;           // open [ and { (arrays, inline tables, headers)
 };
 
-// nullopt if `text` is within `limits`; otherwise the problem, with its line number
+// Ok if `text` is within `limits`; otherwise an error naming the problem and its line
 // ("line 3: a dotted key or table header has more than 32 components"). The scan knows
 // TOML's strings and comments, so brackets and dots inside them do not count.
-std::optional<std::string> check_toml_bounds(std::string_view text, const TomlLimits& limits = {});
+base::Status check_toml_bounds(std::string_view text, const TomlLimits& limits = {});
 
 }  // namespace rosenpass::hardening

@@ -29,11 +29,10 @@ base::Status genkey(const std::filesystem::path& dir, const KeypairGenerator& ge
 base::Status pubkey(const std::filesystem::path& private_dir,
                     const std::filesystem::path& public_dir);
 
-// Reads a small text file (at most `max` bytes); nullopt if unreadable or larger, with the
-// cause in `why` if given ("No such file or directory", "Permission denied", "Is a directory",
-// "larger than N bytes").
-std::optional<std::string> read_small_file(const std::filesystem::path& p, std::size_t max,
-                                           std::string* why = nullptr);
+// Reads a small text file (at most `max` bytes). Error if unreadable or larger; its message
+// is the bare cause, for the caller to name the file ("No such file or directory",
+// "Permission denied", "Is a directory", "larger than N bytes").
+base::Result<std::string> read_small_file(const std::filesystem::path& p, std::size_t max);
 
 // `{path:?}`-style quoting for messages: "path" with \" and \\ escaped.
 std::string quoted(const std::filesystem::path& p);

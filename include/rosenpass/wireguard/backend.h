@@ -19,8 +19,8 @@ namespace rosenpass::wireguard {
 class WireGuardBackend {
  public:
   virtual ~WireGuardBackend() = default;
-  virtual WgSetResult set_device(std::string_view device, const DeviceConfig& config) = 0;
-  virtual WgGetResult get_device(std::string_view device) = 0;
+  virtual WgStatus set_device(std::string_view device, const DeviceConfig& config) = 0;
+  virtual base::Result<DeviceInfo, WgError> get_device(std::string_view device) = 0;
 };
 
 // Where userspace implementations put their UAPI sockets.
@@ -39,7 +39,7 @@ class NetlinkChannel {
   virtual uint32_t port_id() const = 0;
 };
 // A fresh channel for one request (a dump cut short leaves replies behind), or an errno value.
-using NetlinkChannelFactory = std::function<std::variant<std::unique_ptr<NetlinkChannel>, int>()>;
+using NetlinkChannelFactory = std::function<base::Result<std::unique_ptr<NetlinkChannel>, int>()>;
 
 // Kernel WireGuard: generic netlink family "wireguard". A device dump that the kernel marks
 // interrupted (NLM_F_DUMP_INTR: the device changed meanwhile) is retried, as wg does.
@@ -55,8 +55,8 @@ std::unique_ptr<WireGuardBackend> make_auto_backend(
 // minutes; afterwards the next packet (or the keepalive) starts a handshake with the new PSK.
 // A peer not yet on the device is simply created. Two set operations: the peer is absent for
 // the moment between them (packets to it in that moment are dropped, as after a rekey).
-WgSetResult set_psk_and_rehandshake(WireGuardBackend& backend, std::string_view device,
-                                    PeerConfig peer);
+WgStatus set_psk_and_rehandshake(WireGuardBackend& backend, std::string_view device,
+                                 PeerConfig peer);
 
 // True if `<socket_dir>/<device>.sock` accepts a connection.
 bool uapi_socket_available(const std::filesystem::path& socket_dir, std::string_view device);

@@ -30,8 +30,8 @@ struct SocketHandlerOptions {
   std::optional<int> stream_fd;                      // one inherited connection; exit when it ends
   std::vector<std::string> helper_command{"rosenpass-wireguard-broker-privileged"};
   // Called once the socket is listening and the helper runs (it needs nothing more from us),
-  // to confine this process; an error message stops the handler (exit status 1).
-  std::function<std::optional<std::string>()> after_setup;
+  // to confine this process; an error stops the handler (exit status 1).
+  std::function<base::Status()> after_setup;
 };
 
 // Runs the socket handler until its stream ends (stream_fd), the helper dies, or a signal

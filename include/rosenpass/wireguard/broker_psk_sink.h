@@ -65,8 +65,8 @@ class BrokerPskSink final : public PskSink {
   // Sends the request; kFailed on I/O failure of a broker we cannot restart, kRejected if
   // the interface name is longer than 255 bytes. Pending responses are drained first. The
   // key is remembered per target (locked memory) for a restarted broker.
-  PskDeliveryResult install(const WireGuardPeerTarget& target,
-                            std::span<const uint8_t, 32> psk) override;
+  base::SinkStatus install(const WireGuardPeerTarget& target,
+                           std::span<const uint8_t, 32> psk) override;
 
   // Readable when a response arrived, the spawned broker exited, or its restart is due.
   int watch_fd() const override { return watch_; }

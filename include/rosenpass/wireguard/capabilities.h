@@ -8,9 +8,9 @@
 //   exchange                                 CAP_NET_ADMIN (and may start wireguard-go)
 #pragma once
 
-#include <optional>
 #include <span>
-#include <string>
+
+#include "rosenpass/base/result.h"
 
 namespace rosenpass::wireguard {
 
@@ -24,10 +24,9 @@ enum class CapabilityRole {
 // Drops every capability the role does not need, except those in `also_keep` (CAP_* numbers,
 // kept permitted and effective and in the bounding set; for a root daemon's key output, see
 // key_output_capabilities()). Capabilities the process does not have are not an error (an
-// unprivileged process has nothing to drop). Returns an error message if the kernel refused a
-// drop.
-std::optional<std::string> restrict_capabilities(CapabilityRole role,
-                                                 std::span<const int> also_keep = {});
+// unprivileged process has nothing to drop). Error: the kernel refused a drop (the message
+// names the step and errno).
+base::Status restrict_capabilities(CapabilityRole role, std::span<const int> also_keep = {});
 
 // What writing key_out files as root needs once everything else is dropped: CAP_DAC_OVERRIDE
 // (open or replace a file or directory owned by another user), CAP_CHOWN (give the replacement

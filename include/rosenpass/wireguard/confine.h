@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "rosenpass/base/result.h"
 #include "rosenpass/hardening/sandbox.h"
 #include "rosenpass/wireguard/capabilities.h"
 
@@ -23,7 +24,7 @@ struct ConfineOptions {
   std::vector<int> keep_capabilities = {};  // besides the role's (restrict_capabilities' also_keep)
 };
 
-// Returns an error message naming the failing step; the process must not carry on then.
-std::optional<std::string> confine_process(const ConfineOptions& options);
+// Error: its message names the failing step; the process must not carry on then.
+base::Status confine_process(const ConfineOptions& options);
 
 }  // namespace rosenpass::wireguard

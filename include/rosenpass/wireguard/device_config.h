@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "rosenpass/base/result.h"
@@ -73,8 +72,7 @@ struct WgError {
   std::string message;
 };
 
-using WgSetResult = std::optional<WgError>;  // nullopt = success
-using WgGetResult = std::variant<DeviceInfo, WgError>;
+using WgStatus = base::Result<base::Ok, WgError>;
 
 // Applies the words `wg set DEV peer PK WORDS...` accepts after a peer (`extra_params`,
 // application.md §4.6, parity 37), with wg's meaning and wg's reason for a refusal (as the

@@ -2,9 +2,10 @@
 // bring a link up, delete it. All act in the calling thread's network namespace.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include "rosenpass/base/result.h"
 
 namespace rosenpass::wireguard {
 
@@ -20,13 +21,14 @@ struct LinkFailure {
   LinkError kind;
   std::string message;
 };
+using LinkStatus = base::Result<base::Ok, LinkFailure>;
 
 // `ip link add <name> type wireguard`, failing if the name is taken.
-std::optional<LinkFailure> create_wireguard_link(std::string_view name);
+LinkStatus create_wireguard_link(std::string_view name);
 // `ip link set <name> up`.
-std::optional<LinkFailure> set_link_up(std::string_view name);
+LinkStatus set_link_up(std::string_view name);
 // `ip link del <name>`; a missing link is kNoSuchDevice.
-std::optional<LinkFailure> delete_link(std::string_view name);
+LinkStatus delete_link(std::string_view name);
 bool link_exists(std::string_view name);
 
 }  // namespace rosenpass::wireguard

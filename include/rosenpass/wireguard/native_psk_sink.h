@@ -14,10 +14,9 @@ class NativePskSink final : public PskSink {
  public:
   // Uses make_auto_backend() unless a backend is given.
   explicit NativePskSink(std::unique_ptr<WireGuardBackend> backend = make_auto_backend());
-  PskDeliveryResult install(const WireGuardPeerTarget& target,
-                            std::span<const uint8_t, 32> psk) override;
-  PskDeliveryResult install(const PreparedTarget& target,
-                            std::span<const uint8_t, 32> psk) override;
+  base::SinkStatus install(const WireGuardPeerTarget& target,
+                           std::span<const uint8_t, 32> psk) override;
+  base::SinkStatus install(const PreparedTarget& target, std::span<const uint8_t, 32> psk) override;
 
  private:
   std::unique_ptr<WireGuardBackend> backend_;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "rosenpass/base/key_sink.h"
 #include "rosenpass/wireguard/device_config.h"
 #include "rosenpass/wireguard/wg_key.h"
 
@@ -22,15 +23,8 @@ struct WireGuardPeerTarget {
   std::vector<std::string> extra_params;  // `wg set` peer words, e.g. {"endpoint", "1.2.3.4:51820"}
 };
 
-// How a delivery went. kRejected is worth a warning (WireGuard or the broker said no);
-// kFailed is an I/O failure the daemon counts as an event-loop failure (§4.10).
-enum class PskDeliveryStatus { kInstalled, kRejected, kFailed };
-
-struct PskDeliveryResult {
-  PskDeliveryStatus status = PskDeliveryStatus::kInstalled;
-  std::string message;  // empty when installed
-  bool ok() const { return status == PskDeliveryStatus::kInstalled; }
-};
+// A delivery's outcome is a base::SinkStatus: kRejected is worth a warning (WireGuard or the
+// broker said no); kFailed is an I/O failure the daemon counts as an event-loop failure (§4.10).
 
 // A target whose `wg set` words were parsed (endpoint host names resolved) once, when the
 // Rosenpass peer was added: nothing is parsed or resolved at key events.
@@ -50,11 +44,10 @@ class PskSink {
   virtual ~PskSink() = default;
   // Installs `psk` as the pre-shared key of `target`. The daemon calls this on every key
   // event; for a stale key it passes fresh random bytes (see install_random).
-  virtual PskDeliveryResult install(const WireGuardPeerTarget& target,
-                                    std::span<const uint8_t, 32> psk) = 0;
+  virtual base::SinkStatus install(const WireGuardPeerTarget& target,
+                                   std::span<const uint8_t, 32> psk) = 0;
   // The same for a prepared target; sinks that parse extra_params use the parsed form.
-  virtual PskDeliveryResult install(const PreparedTarget& target,
-                                    std::span<const uint8_t, 32> psk) {
+  virtual base::SinkStatus install(const PreparedTarget& target, std::span<const uint8_t, 32> psk) {
     return install(target.target, psk);
   }
   // Whether install() honours PreparedTarget::rehandshake (re-adding the WireGuard peer).
@@ -70,6 +63,6 @@ class PskSink {
 };
 
 // Replaces the target's PSK with 32 fresh random bytes (what happens when a key goes stale).
-PskDeliveryResult install_random(PskSink& sink, const WireGuardPeerTarget& target);
+base::SinkStatus install_random(PskSink& sink, const WireGuardPeerTarget& target);
 
 }  // namespace rosenpass::wireguard

@@ -16,12 +16,12 @@ class SwitchablePskSink final : public PskSink {
   // From now on every install goes to `next` (the previous sink is released).
   void replace(std::shared_ptr<PskSink> next) { current_ = std::move(next); }
 
-  PskDeliveryResult install(const WireGuardPeerTarget& target,
-                            std::span<const uint8_t, 32> psk) override {
+  base::SinkStatus install(const WireGuardPeerTarget& target,
+                           std::span<const uint8_t, 32> psk) override {
     return current_->install(target, psk);
   }
-  PskDeliveryResult install(const PreparedTarget& target,
-                            std::span<const uint8_t, 32> psk) override {
+  base::SinkStatus install(const PreparedTarget& target,
+                           std::span<const uint8_t, 32> psk) override {
     return current_->install(target, psk);
   }
   // As the current sink; a broker installed later by AddPskBroker only sets the PSK.

@@ -11,6 +11,7 @@ namespace rosenpass::wireguard {
 // `reply`: the whole answer, key=value lines ending with "errno=N" and a blank line. Errors
 // name `device`: a reply without errno, a non-zero errno, a malformed peer public key. Unknown
 // keys and malformed optional values are skipped.
-WgGetResult parse_uapi_get_reply(std::string_view reply, std::string_view device);
+base::Result<DeviceInfo, WgError> parse_uapi_get_reply(std::string_view reply,
+                                                       std::string_view device);
 
 }  // namespace rosenpass::wireguard

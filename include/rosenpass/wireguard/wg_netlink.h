@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "rosenpass/wireguard/device_config.h"
@@ -37,7 +36,7 @@ std::optional<uint16_t> decode_family_id(std::span<const uint8_t> message);
 
 // WG_CMD_SET_DEVICE request(s) (NLM_F_REQUEST|NLM_F_ACK): the first carries the device
 // attributes and first peer; each further peer goes in its own message naming the device.
-std::variant<std::vector<NetlinkMessage>, WgError> encode_set_device(uint16_t family, uint32_t seq,
+base::Result<std::vector<NetlinkMessage>, WgError> encode_set_device(uint16_t family, uint32_t seq,
                                                                      std::string_view device,
                                                                      const DeviceConfig& config);
 // WG_CMD_GET_DEVICE dump request for a device name.

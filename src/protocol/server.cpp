@@ -41,6 +41,19 @@ HashValue& KeyConstantsCache::slot(int hi, Field f) const {
   return c_[hi].mac_key;
 }
 
+// The hash-domain key each constant is hashed under (its label in the domain tree).
+const HashValue& KeyConstantsCache::domain_of(const crypto::HashDomains& d, Field f) {
+  switch (f) {
+    case kPid:
+      return d.peer_id;
+    case kCkInit:
+      return d.chaining_key_init;
+    case kMacKey:
+      break;
+  }
+  return d.mac;
+}
+
 void KeyConstantsCache::compute_together(int hi, std::span<const Want> wants) {
   const HashChoice h = hash_at(hi);
   const auto& d = crypto::hash_domains(h);
@@ -52,10 +65,8 @@ void KeyConstantsCache::compute_together(int hi, std::span<const Want> wants) {
   for (const Want& w : wants) {
     if (n == jobs.size()) break;
     if (!w.cache->pk_ || w.cache->has(hi, w.field)) continue;
-    const HashValue& domain = w.field == kPid      ? d.peer_id
-                              : w.field == kCkInit ? d.chaining_key_init
-                                                   : d.mac;
-    jobs[n] = crypto::KeyedHashJob{domain, *w.cache->pk_, w.cache->slot(hi, w.field)};
+    jobs[n] = crypto::KeyedHashJob{domain_of(d, w.field), *w.cache->pk_,
+                                   w.cache->slot(hi, w.field)};
     of[n++] = &w;
   }
   crypto::keyed_hash_batch(h, std::span(jobs).first(n));
@@ -66,31 +77,13 @@ void KeyConstantsCache::compute_together(int hi, std::span<const Want> wants) {
 }
 
 const HashValue& KeyConstantsCache::get(int hi, Field f) const {
-  if (!(have_[hi] & (1u << f))) {
+  HashValue& value = slot(hi, f);
+  if (!has(hi, f)) {
     const HashChoice h = hash_at(hi);
-    const auto& d = crypto::hash_domains(h);
-    switch (f) {
-      case kPid:
-        c_[hi].pid = crypto::keyed_hash(h, d.peer_id, *pk_);
-        break;
-      case kCkInit:
-        c_[hi].ck_init = crypto::keyed_hash(h, d.chaining_key_init, *pk_);
-        break;
-      case kMacKey:
-        c_[hi].mac_key = crypto::keyed_hash(h, d.mac, *pk_);
-        break;
-    }
+    value = crypto::keyed_hash(h, domain_of(crypto::hash_domains(h), f), *pk_);
     have_[hi] = uint8_t(have_[hi] | (1u << f));
   }
-  switch (f) {
-    case kPid:
-      return c_[hi].pid;
-    case kCkInit:
-      return c_[hi].ck_init;
-    case kMacKey:
-      break;
-  }
-  return c_[hi].mac_key;
+  return value;
 }
 
 LazyCookieKey::operator std::span<const uint8_t, 32>() const {

@@ -72,6 +72,7 @@ class KeyConstantsCache {
  private:
   bool has(int hash_index, Field f) const { return have_[hash_index] & (1u << f); }
   HashValue& slot(int hash_index, Field f) const;
+  static const HashValue& domain_of(const crypto::HashDomains& d, Field f);
   const HashValue& get(int hash_index, Field f) const;
   const mceliece::PublicKey* pk_ = nullptr;
   mutable std::array<KeyConstants, kHashCount> c_{};

@@ -1,6 +1,9 @@
 // The `rosenpass` daemon against the protocol core (issue 12 figures). Keypairs come from
 // RP_BENCH_CACHE (k0 = the daemon, k1..kN its peers; missing ones: bench_keys.h). CPU time
-// of the daemon is read from /proc/<pid>/schedstat (nanoseconds on CPU).
+// of the daemon is its task clock from exec on (perf_event_open, read while it runs: the
+// kernel brings a running task's count up to date on read, which /proc/<pid>/schedstat does
+// not — there a running task's current slice, up to a scheduler tick, is missing); where
+// perf events are not permitted, /proc/<pid>/schedstat.
 //   BM_StartupToFirstInitHello  one peer, default config (protocol_version auto, key_out):
 //       daemon CPU from exec to the moment its first InitHello arrives (cpu_ms, median of 9)
 //   BM_HandshakeDaemonVsCore    the daemon as responder: CPU per handshake, and in this
@@ -20,11 +23,13 @@
 // RP_BENCH_ROSENPASS=<path> runs another `rosenpass` build instead (for before/after figures).
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
+#include <linux/perf_event.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,6 +144,7 @@ int free_port() {
 struct Daemon {
   fs::path work;
   pid_t pid = -1;
+  int task_clock = -1;  // perf task-clock of the daemon from exec on; -1: not permitted
   explicit Daemon(const std::string& config) {
     // On tmpfs: ManyPeers' key_out files live here, fsynced per key like any key_out.
     work = tmpfs_dir() / ("rp-bench-rt-" + std::to_string(::getpid()));
@@ -146,8 +152,14 @@ struct Daemon {
     std::ofstream(work / "daemon.toml") << config;
   }
   void start() {
+    // The child waits until its counter exists, so that enable_on_exec sees the exec.
+    int go[2];
+    if (::pipe2(go, O_CLOEXEC) != 0) go[0] = go[1] = -1;
     pid = ::fork();
     if (pid == 0) {
+      char c;
+      ::close(go[1]);
+      (void)::read(go[0], &c, 1);
       int o = ::open((work / "daemon.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       int e = ::open((work / "daemon.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(o, 1);
@@ -158,8 +170,26 @@ struct Daemon {
               (work / "daemon.toml").c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
+    perf_event_attr a{};
+    a.type = PERF_TYPE_SOFTWARE;
+    a.size = sizeof a;
+    a.config = PERF_COUNT_SW_TASK_CLOCK;
+    a.disabled = 1;
+    a.enable_on_exec = 1;
+    a.inherit = 1;
+    task_clock = int(::syscall(SYS_perf_event_open, &a, pid, -1, -1, PERF_FLAG_FD_CLOEXEC));
+    ::close(go[0]);
+    (void)::write(go[1], "g", 1);
+    ::close(go[1]);
+  }
+  // The daemon's CPU milliseconds so far.
+  double cpu() const {
+    uint64_t ns = 0;
+    if (task_clock >= 0 && ::read(task_clock, &ns, sizeof ns) == sizeof ns) return double(ns) / 1e6;
+    return cpu_ms(pid);
   }
   ~Daemon() {
+    if (task_clock >= 0) ::close(task_clock);
     if (pid > 0) {
       ::kill(pid, SIGTERM);
       ::waitpid(pid, nullptr, 0);
@@ -233,7 +263,7 @@ void BM_StartupToFirstInitHello(benchmark::State& state) {
       epoll_event ev{};
       ev.events = EPOLLIN;
       ::epoll_ctl(ep, EPOLL_CTL_ADD, peer.fd, &ev);
-      if (::epoll_wait(ep, &ev, 1, 20000) == 1) samples.push_back(cpu_ms(d.pid));
+      if (::epoll_wait(ep, &ev, 1, 20000) == 1) samples.push_back(d.cpu());
       ::close(ep);
     }
   }
@@ -311,7 +341,7 @@ void BM_HandshakeDaemonVsCore(benchmark::State& state) {
     }
     one_core_handshake();
     core_ms = 0;
-    const double cpu_before = cpu_ms(d.pid);
+    const double cpu_before = d.cpu();
     const auto us_before = user_sys_ms(d.pid);
     int ok = 0;
     // Per-handshake samples for the medians. The daemon's CPU is read when it waits idle:
@@ -321,7 +351,7 @@ void BM_HandshakeDaemonVsCore(benchmark::State& state) {
     double daemon_mark = cpu_before;
     for (int i = 0; i < handshakes; ++i) {
       if (i > 0) {
-        const double now_cpu = cpu_ms(d.pid);
+        const double now_cpu = d.cpu();
         daemon_samples.push_back(now_cpu - daemon_mark);
         daemon_mark = now_cpu;
       }
@@ -330,7 +360,7 @@ void BM_HandshakeDaemonVsCore(benchmark::State& state) {
       one_core_handshake();
       core_samples.push_back(core_ms - core_before);
     }
-    daemon_samples.push_back(cpu_ms(d.pid) - daemon_mark);
+    daemon_samples.push_back(d.cpu() - daemon_mark);
     const double daemon_per = (daemon_mark + daemon_samples.back() - cpu_before) / ok;
     const auto us_after = user_sys_ms(d.pid);
     state.counters["daemon_user_ms_per_hs"] = (us_after.first - us_before.first) / ok;
@@ -392,7 +422,7 @@ void BM_DaemonInitiatesToManyPeers(benchmark::State& state) {
         break;
       }
     }
-    const double cpu_keyed = cpu_ms(d.pid);
+    const double cpu_keyed = d.cpu();
     const double sim_cpu_keyed = double(sim.cpu_ns()) / 1e6;
     const uint64_t hs_keyed = c.key_events.load();
     const uint64_t hellos_keyed = c.init_hellos.load();
@@ -400,15 +430,16 @@ void BM_DaemonInitiatesToManyPeers(benchmark::State& state) {
     const double rss = rss_anon_mib(d.pid);
     // The daemon's own count: its stdout sink prints a line per key before it sends InitConf.
     const std::size_t keyed = exchanged_lines(d.work / "daemon.out");
-    double steady = -1, steady_hs = -1, steady_sim = -1;
+    double steady = -1, steady_hs = -1, steady_sim = -1, rss_steady = -1;
     if (steady_s > 0) {
-      const double c0 = cpu_ms(d.pid);
+      const double c0 = d.cpu();
       const int64_t s0 = sim.cpu_ns();
       const uint64_t h0 = c.key_events.load();
       ::sleep(unsigned(steady_s));
-      steady = (cpu_ms(d.pid) - c0) / 1000 / steady_s;
+      steady = (d.cpu() - c0) / 1000 / steady_s;
       steady_hs = double(c.key_events.load() - h0);
       steady_sim = double(sim.cpu_ns() - s0) / 1e9 / steady_s;
+      rss_steady = rss_anon_mib(d.pid);
     }
     sim.stop();
     const int64_t first = c.first_datagram_ns.load();
@@ -434,6 +465,7 @@ void BM_DaemonInitiatesToManyPeers(benchmark::State& state) {
     state.counters["steady_handshakes"] = steady_hs;
     state.counters["steady_cpu_ms_per_hs"] = steady_hs > 0 ? steady * 1000 * steady_s / steady_hs : -1;
     state.counters["steady_sim_cpu_s_per_s"] = steady_sim;
+    state.counters["steady_rss_anon_MiB"] = rss_steady;  // at the end of the steady window
   }
 }
 

@@ -4,7 +4,6 @@
 
 #include <sys/epoll.h>
 #ifdef __GLIBC__
-#include <malloc.h>
 #endif
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
@@ -60,12 +59,6 @@ constexpr std::size_t kPeersAddedPerIteration = 16;
 // slow) no longer holds the others back: with every peer offline, 64 first InitHellos leave
 // per second, beside the ~3.5 ms of CPU each one costs here.
 constexpr std::size_t kFirstInitiationsInFlight = 32;
-// Each handshake leaves freed heap behind that glibc keeps resident (fragmentation: measured
-// ~24 KB per keyed peer, 10,000 peers keyed in 140 s: 241 MiB anonymous RSS, 27 -> 6.7 MiB for
-// 1,000 peers after malloc_trim). The free pages go back to the system after this many key
-// events, at most every kTrimInterval (a walk over the heap's free chunks, ~ms).
-constexpr uint64_t kKeyEventsPerTrim = 256;
-constexpr Timestamp kTrimInterval = std::chrono::seconds(5);
 constexpr Timestamp kFirstAnswerWindow = std::chrono::milliseconds(500);
 
 // A UDP socket as the send policy sees it (send_queue.h).
@@ -168,9 +161,6 @@ class Shell final : public ApiShell {
   // Peers added from deferred_ within kFirstAnswerWindow, and those of them not keyed yet.
   std::deque<std::pair<Timestamp, PeerRef>> first_sent_;
   std::unordered_set<uint64_t> first_unanswered_;
-  uint64_t key_events_since_trim_ = 0;
-  Timestamp last_trim_{};
-  void trim_heap();
   std::size_t first_initiation_room();
   int first_window_timeout_ms() const;
   Clock::time_point t_peers_;
@@ -332,15 +322,6 @@ Status Shell::add_deferred_peers(std::size_t count) {
   return ok_status();
 }
 
-void Shell::trim_heap() {
-  if (key_events_since_trim_ < kKeyEventsPerTrim || now() - last_trim_ < kTrimInterval) return;
-  key_events_since_trim_ = 0;
-  last_trim_ = now();
-#ifdef __GLIBC__
-  ::malloc_trim(0);
-#endif
-}
-
 std::size_t Shell::first_initiation_room() {
   const Timestamp t = now();
   while (!first_sent_.empty() && t - first_sent_.front().first >= kFirstAnswerWindow) {
@@ -399,7 +380,6 @@ void Shell::on_event(const RuntimeEvent& e) {
   switch (e.kind) {
     case K::kKeyExchanged:
     case K::kKeyStale:
-      ++key_events_since_trim_;
       if (e.kind == K::kKeyExchanged && e.peer && !first_unanswered_.empty()) {
         first_unanswered_.erase(e.peer->to_u64());  // answered: makes room for the next
       }
@@ -514,7 +494,6 @@ int Shell::loop() {
       if (fatal_) break;
       arm_timer(wake);
       due_ = false;
-      trim_heap();
     }
     if (uint64_t n = datagram_log_.take_suppressed()) {
       log_info(std::to_string(n) + " similar per-datagram messages suppressed");

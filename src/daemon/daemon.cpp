@@ -3,8 +3,6 @@
 #include "rosenpass/daemon/daemon.h"
 
 #include <sys/epoll.h>
-#ifdef __GLIBC__
-#endif
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>

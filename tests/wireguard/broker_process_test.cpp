@@ -239,6 +239,7 @@ TEST(BrokerPrograms, BadCommandLines) {
       test::run_shell(
           "timeout 10 " + kHandler + " --listen-path " + sock + " -- /nonexistent/helper", &out),
       1);
+  std::filesystem::remove(sock);
 }
 
 }  // namespace

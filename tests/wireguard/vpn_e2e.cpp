@@ -46,6 +46,7 @@ struct Host {
   WgPublicKey wg_public{};
   ChildProcess wggo, rosenpass, handler, socat;
   std::string rp_pk, rp_sk, config, log;
+  std::vector<pid_t> faketime_pids;  // processes that ran under libfaketime
 };
 
 class VpnTest : public ::testing::Test {
@@ -116,6 +117,12 @@ class VpnTest : public ::testing::Test {
   void TearDown() override {
     for (Host* h : {&a_, &b_}) {
       h->rosenpass.stop();
+      // libfaketime names its shared clock after the process and leaves it in /dev/shm.
+      for (pid_t pid : h->faketime_pids) {
+        std::error_code ec;
+        fs::remove("/dev/shm/faketime_shm_" + std::to_string(pid), ec);
+        fs::remove("/dev/shm/sem.faketime_sem_" + std::to_string(pid), ec);
+      }
       h->socat.stop();
       h->handler.stop();
       h->wggo.stop();
@@ -195,6 +202,7 @@ class VpnTest : public ::testing::Test {
     args.insert(args.end(), extra.begin(), extra.end());
     args.insert(args.end(), {"exchange-config", h.config});
     h.rosenpass = ChildProcess(h.ns->argv(args), h.log, env);
+    if (time_factor > 1) h.faketime_pids.push_back(h.rosenpass.pid());
   }
 
   // `extra`: more rosenpass options; `while_running` checks the running processes.
